@@ -1,0 +1,103 @@
+package dev.depotrunner.steps.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code --metadata-file} and {@code --iidfile} contents, written the way docker buildx writes them.
+ *
+ * <p>BuildKit base64-encodes JSON values in its exporter response (such as
+ * {@code containerimage.descriptor}); those are decoded into JSON objects, and every other value is kept
+ * as the string it was.
+ */
+public final class BuildMetadata {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private BuildMetadata() {}
+
+  /** Decodes an exporter response into the metadata file's JSON object, keys sorted. */
+  public static ObjectNode fromExporterResponse(Map<String, String> exporterResponse) {
+    ObjectNode metadata = JSON.createObjectNode();
+    for (var entry : new TreeMap<>(exporterResponse).entrySet()) {
+      metadata.set(entry.getKey(), decodeValue(entry.getKey(), entry.getValue()));
+    }
+    return metadata;
+  }
+
+  /**
+   * Returns the image id for {@code --iidfile} and {@code --quiet}: the config digest when the exporter
+   * reports one, as {@code docker images} shows ids, else the manifest digest.
+   */
+  public static String imageId(Map<String, String> exporterResponse) {
+    String configDigest = exporterResponse.get("containerimage.config.digest");
+    if (configDigest != null && !configDigest.isEmpty()) {
+      return configDigest;
+    }
+    return exporterResponse.getOrDefault("containerimage.digest", "");
+  }
+
+  /** Writes the JSON object to {@code file} through a temporary file, so a reader never sees half of it. */
+  public static void write(Path file, JsonNode metadata) throws IOException {
+    writeAtomically(file, JSON.writeValueAsBytes(metadata));
+  }
+
+  /** Writes the image id to {@code file}, atomically, without a trailing newline as buildx does. */
+  public static void writeImageId(Path file, String imageId) throws IOException {
+    writeAtomically(file, imageId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode decodeValue(String key, String value) {
+    byte[] json;
+    if (key.equals("result.json")) {
+      json = value.getBytes(StandardCharsets.UTF_8);
+    } else {
+      try {
+        json = Base64.getDecoder().decode(value);
+      } catch (IllegalArgumentException notBase64) {
+        return JSON.getNodeFactory().textNode(value);
+      }
+    }
+
+    try {
+      JsonNode decoded = JSON.readTree(json);
+      boolean nonEmptyObject = decoded != null && decoded.isObject() && !decoded.isEmpty();
+      boolean nonEmptyArrayOfObjects =
+          decoded != null && decoded.isArray() && !decoded.isEmpty() && decoded.get(0).isObject();
+      if (nonEmptyObject || nonEmptyArrayOfObjects) {
+        return decoded;
+      }
+    } catch (IOException notJson) {
+      // Plain strings such as digests stay as they are.
+    }
+    return JSON.getNodeFactory().textNode(value);
+  }
+
+  private static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path folder = absolute.getParent();
+    Files.createDirectories(folder);
+    Path temporary = Files.createTempFile(folder, "." + absolute.getFileName(), ".tmp");
+    try {
+      Files.write(temporary, content);
+      try {
+        Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+}

@@ -4,9 +4,10 @@
 # which defines CACHE_DIR, the *_TREE paths, BASE_IMAGE, log and die.
 
 # Bookworm packages that the daemons need at run time. containerd and runc
-# serve both engines, tini-static is their docker-init, libdevmapper is
-# linked by Docker 20.10's dockerd, and iptables is a declared dependency of
-# both docker.io packages although the engines run with iptables disabled.
+# serve both engines, and tini provides their docker-init (tini-static).
+# Docker 20.10's dockerd links libdevmapper. iptables is a declared
+# dependency of both docker.io packages, although the engines run with
+# iptables disabled.
 readonly APT_PACKAGES=(
   busybox-static
   ca-certificates
@@ -46,6 +47,15 @@ missing_apt_packages() {
   done
 }
 
+# Runs command $@ with its output hidden, and prints that output to stderr
+# only if the command fails.
+run_quietly() {
+  local output status=0
+  output=$("$@" 2>&1) || status=$?
+  ((status == 0)) || printf '%s\n' "$output" >&2
+  return "$status"
+}
+
 install_apt_packages() {
   local missing=()
   mapfile -t missing < <(missing_apt_packages)
@@ -53,13 +63,16 @@ install_apt_packages() {
 
   log "installing bookworm packages: ${missing[*]}"
   if ! apt_lists_fresh /var/lib/apt/lists; then
-    apt-get update -qq >&2 || die "apt-get update failed"
+    run_quietly apt-get update || die "apt-get update failed"
   fi
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  if ! run_quietly env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"; then
     # A list that is fresh by age may still name a package version that the
     # mirror has replaced since, so refresh once and retry.
-    apt-get update -qq >&2 || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    log "retrying after apt-get update"
+    run_quietly apt-get update || die "apt-get update failed"
+    run_quietly env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y --no-install-recommends "${missing[@]}" ||
       die "apt-get install failed for: ${missing[*]}"
   fi
 }
@@ -126,10 +139,10 @@ install_docker28() {
   mkdir -p "$CACHE_DIR"
   write_forky_apt_config
   if ! apt_lists_fresh "$CACHE_DIR/apt-forky/state/lists"; then
-    apt_get_forky update -qq >&2 || die "apt-get update of the forky lists failed"
+    run_quietly apt_get_forky update || die "apt-get update of the forky lists failed"
   fi
   if ! download_and_unpack "$DOCKER28_TREE" "$CACHE_DIR/apt-forky/apt.conf" "${FORKY_PACKAGES[@]}"; then
-    apt_get_forky update -qq >&2 || die "apt-get update of the forky lists failed"
+    run_quietly apt_get_forky update || die "apt-get update of the forky lists failed"
     download_and_unpack "$DOCKER28_TREE" "$CACHE_DIR/apt-forky/apt.conf" "${FORKY_PACKAGES[@]}" ||
       die "apt-get download failed for ${FORKY_PACKAGES[*]} from forky"
   fi
@@ -147,7 +160,7 @@ install_docker20() {
   log "downloading docker.io from Debian 12 (bookworm)"
   mkdir -p "$CACHE_DIR"
   if ! download_and_unpack "$DOCKER20_TREE" "" docker.io; then
-    apt-get update -qq >&2 || die "apt-get update failed"
+    run_quietly apt-get update || die "apt-get update failed"
     download_and_unpack "$DOCKER20_TREE" "" docker.io ||
       die "apt-get download failed for docker.io from bookworm"
   fi

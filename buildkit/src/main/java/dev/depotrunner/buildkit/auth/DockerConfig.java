@@ -21,8 +21,8 @@ import java.util.Optional;
  *
  * <p>A lookup for a host checks, in order: the {@code DOCKER_AUTH_CONFIG} variable, then the
  * credential helper for that host ({@code credHelpers}) or the default one ({@code credsStore}),
- * and otherwise the {@code auths} entries. An {@code auths} key matches by its host name, so
- * {@code https://ghcr.io/v2/} serves {@code ghcr.io}. Docker Hub credentials are stored under
+ * and otherwise the {@code auths} entries. Keys of {@code auths} and {@code DOCKER_AUTH_CONFIG}
+ * match by their host name, so {@code https://ghcr.io/v2/} serves {@code ghcr.io}. Docker Hub credentials are stored under
  * {@code https://index.docker.io/v1/}. Keys naming {@code docker.io}, {@code index.docker.io} or
  * {@code registry-1.docker.io} also match Docker Hub here, although the docker CLI ignores them.
  *
@@ -125,7 +125,7 @@ public final class DockerConfig {
   public RegistryCredentials credentials(String host) throws CredentialsException {
     String key = RegistryHosts.configKey(host);
 
-    RegistryCredentials fromEnvironment = environmentAuths.get(key);
+    RegistryCredentials fromEnvironment = match(environmentAuths, key);
     if (fromEnvironment != null) {
       return fromEnvironment;
     }
@@ -157,19 +157,28 @@ public final class DockerConfig {
   }
 
   private RegistryCredentials fileCredentials(String key) {
-    RegistryCredentials exact = auths.get(key);
+    RegistryCredentials credentials = match(auths, key);
+    return credentials == null ? RegistryCredentials.none() : credentials;
+  }
+
+  /**
+   * Returns the entry for a config key: the exact key, else the first whose host name matches, or
+   * null. The docker CLI matches host names only in the file, not in {@code DOCKER_AUTH_CONFIG}.
+   */
+  private static RegistryCredentials match(Map<String, RegistryCredentials> entries, String key) {
+    RegistryCredentials exact = entries.get(key);
     if (exact != null) {
       return exact;
     }
 
     boolean dockerHub = key.equals(RegistryHosts.DOCKER_HUB_CONFIG_KEY);
-    for (Map.Entry<String, RegistryCredentials> entry : auths.entrySet()) {
+    for (Map.Entry<String, RegistryCredentials> entry : entries.entrySet()) {
       String hostname = RegistryHosts.toHostname(entry.getKey());
       if (hostname.equals(key) || (dockerHub && RegistryHosts.isDockerHub(hostname))) {
         return entry.getValue();
       }
     }
-    return RegistryCredentials.none();
+    return null;
   }
 
   private static JsonNode readConfigFile(Path file) throws CredentialsException {

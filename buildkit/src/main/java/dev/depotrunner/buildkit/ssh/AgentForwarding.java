@@ -24,6 +24,7 @@ final class AgentForwarding implements StreamObserver<BytesMessage> {
   private final StreamObserver<BytesMessage> responses;
   private byte[] pending = new byte[0];
   private boolean finished;
+  private volatile boolean cancelled;
 
   AgentForwarding(String id, Agent agent, StreamObserver<BytesMessage> responses) {
     this.id = id;
@@ -63,7 +64,11 @@ final class AgentForwarding implements StreamObserver<BytesMessage> {
   }
 
   private void fail(IOException e) {
-    LOG.log(System.Logger.Level.WARNING, "ssh forwarding for id " + id + " failed: " + e.getMessage());
+    // Cancelling closes the agent connection, which fails the request it was serving.
+    if (!cancelled) {
+      LOG.log(
+          System.Logger.Level.WARNING, "ssh forwarding for id " + id + " failed: " + e.getMessage());
+    }
     finished = true;
     agent.close();
     responses.onError(
@@ -92,6 +97,7 @@ final class AgentForwarding implements StreamObserver<BytesMessage> {
 
   /** Closes the agent connection when the builder cancels; runs on another thread. */
   void cancel() {
+    cancelled = true;
     agent.close();
   }
 

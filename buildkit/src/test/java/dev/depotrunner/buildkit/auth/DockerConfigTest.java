@@ -238,6 +238,18 @@ class DockerConfigTest {
   }
 
   @Test
+  void environmentAuthConfigMatchesHostname() throws IOException {
+    String variable =
+        "{\"auths\": {\"https://ghcr.io/v2/\": {\"auth\": \"%s\"}, \"docker.io\": {\"auth\": \"%s\"}}}"
+            .formatted(basicAuth("ghcr-user", "ghcr-pass"), basicAuth("hub-user", "hub-pass"));
+    DockerConfig config = DockerConfig.load(temp.resolve("absent"), Map.of("DOCKER_AUTH_CONFIG", variable));
+
+    assertEquals(RegistryCredentials.basic("ghcr-user", "ghcr-pass"), config.credentials("ghcr.io"));
+    assertEquals(
+        RegistryCredentials.basic("hub-user", "hub-pass"), config.credentials("registry-1.docker.io"));
+  }
+
+  @Test
   void environmentAuthConfigInvalidIgnored() throws IOException {
     Path directory =
         writeConfig(

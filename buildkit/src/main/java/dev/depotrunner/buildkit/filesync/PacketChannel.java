@@ -50,7 +50,13 @@ final class PacketChannel<T> {
     if (closed) {
       return false;
     }
-    observer.onNext(encoder.apply(packet));
+    try {
+      observer.onNext(encoder.apply(packet));
+    } catch (IllegalStateException e) {
+      // gRPC rejects messages on a call that has ended; treat it as closed.
+      closed = true;
+      return false;
+    }
     return true;
   }
 
@@ -71,8 +77,12 @@ final class PacketChannel<T> {
   synchronized void fail(Status status) {
     if (!closed) {
       closed = true;
-      observer.onError(status.asRuntimeException());
       notifyAll();
+      try {
+        observer.onError(status.asRuntimeException());
+      } catch (IllegalStateException e) {
+        // The call has already ended, so there is nobody left to tell.
+      }
     }
   }
 

@@ -74,7 +74,7 @@ public final class BuilderEndpoint {
   }
 
   /**
-   * Finds the builder the environment points at: {@code BUILDKIT_HOST} (a buildkitd address), else
+   * Finds the builder the environment points at: {@code BUILDKIT_HOST} (any accepted form), else
    * {@code DOCKER_HOST} (a Docker Engine), else the Docker socket {@code /var/run/docker.sock} if it
    * exists. Returns empty when none of them is there.
    *
@@ -93,11 +93,7 @@ public final class BuilderEndpoint {
       Map<String, String> environment, Path defaultDockerSocket) {
     String buildkitHost = nonEmpty(environment.get("BUILDKIT_HOST"));
     if (buildkitHost != null) {
-      BuilderEndpoint endpoint = parse(buildkitHost, "BUILDKIT_HOST", environment);
-      if (endpoint.kind != Kind.BUILDKITD) {
-        throw invalid("BUILDKIT_HOST", buildkitHost, "it must name buildkitd; set DOCKER_HOST for a Docker Engine");
-      }
-      return Optional.of(endpoint);
+      return Optional.of(parse(buildkitHost, "BUILDKIT_HOST", environment));
     }
 
     String dockerHost = nonEmpty(environment.get("DOCKER_HOST"));

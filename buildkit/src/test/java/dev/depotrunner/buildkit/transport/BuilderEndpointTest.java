@@ -234,14 +234,12 @@ class BuilderEndpointTest {
   }
 
   @Test
-  void fromEnvironmentRejectsDockerFormInBuildkitHost(@TempDir Path dir) {
-    Map<String, String> env = Map.of("BUILDKIT_HOST", "docker://");
+  void fromEnvironmentAcceptsDockerFormInBuildkitHost(@TempDir Path dir) {
+    Map<String, String> env = Map.of("BUILDKIT_HOST", "docker://unix:///run/depot/docker28.sock");
 
-    IllegalArgumentException error =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> BuilderEndpoint.fromEnvironment(env, dir.resolve("docker.sock")));
+    BuilderEndpoint endpoint = BuilderEndpoint.fromEnvironment(env, dir.resolve("docker.sock")).orElseThrow();
 
-    assertTrue(error.getMessage().contains("set DOCKER_HOST for a Docker Engine"), error.getMessage());
+    assertEquals(Kind.DOCKER_ENGINE, endpoint.kind());
+    assertEquals(Optional.of(Path.of("/run/depot/docker28.sock")), endpoint.socketPath());
   }
 }

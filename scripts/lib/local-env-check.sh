@@ -8,7 +8,7 @@ readonly MISSING_IMAGE_MAX_SECONDS=30
 
 # Builds context directory $2 on engine $1 with extra build arguments $3...
 # and writes the plain progress output to $2/build.log. Docker 28 builds
-# through buildx; Docker 20.10 through its own CLI with DOCKER_BUILDKIT=1.
+# through buildx, and Docker 20.10 through its own CLI with DOCKER_BUILDKIT=1.
 build_on() {
   local name=$1 context=$2
   shift 2
@@ -86,10 +86,13 @@ check_build_checks() {
   local work=$1
   local context=$work/docker28-lint
   mkdir -p "$context"
-  # "from" in lower case and a JSON-less CMD trigger two lint warnings.
+  # Lower-case `from` with upper-case `AS` triggers the FromAsCasing and
+  # ConsistentInstructionCasing checks, and the shell-form CMD triggers
+  # JSONArgsRecommended.
   printf 'from %s AS base\nCMD echo hi\n' "$BASE_IMAGE" >"$context/Dockerfile"
   build_on docker28 "$context" --check || true
-  expect_in_log "$context" 'ConsistentInstructionCasing|FromAsCasing'
+  expect_in_log "$context" 'FromAsCasing'
+  expect_in_log "$context" 'JSONArgsRecommended'
   log "check: docker28 reports build check warnings"
 }
 

@@ -104,6 +104,15 @@ wait_until_ready() {
   done
 }
 
+# Warns when running daemon $1 was started with a config file $2 whose
+# content differs from $3, the config this version of the script writes.
+warn_if_config_changed() {
+  local name=$1 config=$2 expected=$3
+  if [[ ! -f $config || $(<"$config") != "$expected" ]]; then
+    log "warning: $name runs with an outdated $config; run down, then up, to apply the current one"
+  fi
+}
+
 probe_containerd() {
   timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1
 }
@@ -116,9 +125,8 @@ probe_engine() {
   [[ $(curl -fsS -m 2 --unix-socket "$RUN_DIR/$1.sock" http://localhost/_ping 2>/dev/null) == OK ]]
 }
 
-write_containerd_config() {
-  mkdir -p "$STATE_DIR/containerd" "$RUN_DIR/containerd"
-  cat >"$STATE_DIR/etc/containerd.toml" <<EOF
+render_containerd_config() {
+  cat <<EOF
 # Written by scripts/local-env, which overwrites it on every start.
 version = 2
 root = "$STATE_DIR/containerd"
@@ -135,19 +143,23 @@ EOF
 }
 
 start_containerd() {
-  daemon_pid containerd >/dev/null && return 0
+  local config=$STATE_DIR/etc/containerd.toml
+  if daemon_pid containerd >/dev/null; then
+    warn_if_config_changed containerd "$config" "$(render_containerd_config)"
+    return 0
+  fi
   log "starting containerd"
-  write_containerd_config
+  mkdir -p "$STATE_DIR/containerd" "$RUN_DIR/containerd"
+  render_containerd_config >"$config"
   local pid
   pid=$(launch_daemon containerd env "${PROXY_ENV[@]}" \
-    /usr/bin/containerd --config "$STATE_DIR/etc/containerd.toml")
+    /usr/bin/containerd --config "$config")
   echo "$pid" >"$(daemon_pidfile containerd)"
   wait_until_ready containerd "$pid" probe_containerd
 }
 
-write_registry_config() {
-  mkdir -p "$STATE_DIR/registry"
-  cat >"$STATE_DIR/etc/registry.yml" <<EOF
+render_registry_config() {
+  cat <<EOF
 # Written by scripts/local-env, which overwrites it on every start.
 version: 0.1
 log:
@@ -168,15 +180,20 @@ EOF
 }
 
 start_registry() {
-  daemon_pid registry >/dev/null && return 0
+  local config=$STATE_DIR/etc/registry.yml
+  if daemon_pid registry >/dev/null; then
+    warn_if_config_changed registry "$config" "$(render_registry_config)"
+    return 0
+  fi
   if ss -Hltn "sport = :${REGISTRY_ADDR##*:}" | grep -q .; then
     ss -Hltnp "sport = :${REGISTRY_ADDR##*:}" >&2 || true
     die "port ${REGISTRY_ADDR##*:} is already in use by the process listed above. Stop it, then run up again"
   fi
   log "starting registry on $REGISTRY_ADDR"
-  write_registry_config
+  mkdir -p "$STATE_DIR/registry"
+  render_registry_config >"$config"
   local pid
-  pid=$(launch_daemon registry /usr/bin/docker-registry serve "$STATE_DIR/etc/registry.yml")
+  pid=$(launch_daemon registry /usr/bin/docker-registry serve "$config")
   echo "$pid" >"$(daemon_pidfile registry)"
   wait_until_ready registry "$pid" probe_registry
 }
@@ -262,10 +279,9 @@ EOF
   esac
 }
 
-write_engine_config() {
+render_engine_config() {
   local name=$1
-  mkdir -p "$STATE_DIR/$name" "$RUN_DIR/$name"
-  cat >"$STATE_DIR/etc/$name.json" <<EOF
+  cat <<EOF
 {
 $(engine_specific_config "$name")
   "data-root": "$STATE_DIR/$name",
@@ -293,17 +309,22 @@ EOF
 
 start_engine() {
   local name=$1
-  daemon_pid "$name" >/dev/null && return 0
+  local config=$STATE_DIR/etc/$name.json
+  if daemon_pid "$name" >/dev/null; then
+    warn_if_config_changed "$name" "$config" "$(render_engine_config "$name")"
+    return 0
+  fi
   log "starting $name engine"
   create_bridge "$name"
-  write_engine_config "$name"
+  mkdir -p "$STATE_DIR/$name" "$RUN_DIR/$name"
+  render_engine_config "$name" >"$config"
   local tree pid
   tree=$(dirname "$(dirname "$(dirname "$(daemon_binary "$name")")")")
   # dockerd writes its own pidfile and refuses to start while it names a
   # running dockerd, so this script never writes it.
   pid=$(launch_daemon "$name" env "${PROXY_ENV[@]}" \
     "PATH=$tree/usr/sbin:$tree/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
-    "$(daemon_binary "$name")" --config-file "$STATE_DIR/etc/$name.json")
+    "$(daemon_binary "$name")" --config-file "$config")
   wait_until_ready "$name" "$pid" probe_engine
 }
 

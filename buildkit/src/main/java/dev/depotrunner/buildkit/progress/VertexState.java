@@ -10,7 +10,7 @@ import java.util.List;
  * @param started null until the step starts
  * @param completed null until the step ends
  * @param error empty unless the step failed
- * @param progressGroup empty unless BuildKit groups this vertex with others under one name
+ * @param progressGroup null unless BuildKit groups this vertex with others under one name
  */
 public record VertexState(
     String digest,
@@ -20,7 +20,7 @@ public record VertexState(
     Instant started,
     Instant completed,
     String error,
-    String progressGroup) {
+    ProgressGroup progressGroup) {
 
   public VertexState {
     inputs = List.copyOf(inputs);

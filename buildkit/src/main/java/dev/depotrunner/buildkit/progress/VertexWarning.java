@@ -5,6 +5,10 @@ import java.util.List;
 /**
  * A warning raised while solving, such as a Dockerfile build check.
  *
+ * @param level the builder's severity, 1 for the Dockerfile frontend's build checks
+ * @param message the one-line warning, such as {@code JSONArgsRecommended: JSON arguments
+ *     recommended for CMD to prevent unintended behavior related to OS signals (line 3)}
+ * @param detail longer explanations, one paragraph each
  * @param url a page that explains the warning, or empty
  * @param source where in which file the warning points, or null
  */

@@ -1,0 +1,66 @@
+package dev.depotrunner.buildkit.transport;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.FileNotFoundException;
+import java.net.UnknownHostException;
+import java.nio.file.NoSuchFileException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Turns the exceptions of a failed connection into the short reason a user message shows. */
+final class ConnectFailures {
+
+  private ConnectFailures() {}
+
+  /** Returns a lower-case reason such as {@code connection refused} or {@code TLS handshake failed: ...}. */
+  static String describe(Throwable error) {
+    Throwable root = error;
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLException) {
+        return "TLS handshake failed: " + cause.getMessage();
+      }
+      if (cause instanceof UnknownHostException) {
+        return "unknown host " + cause.getMessage();
+      }
+      if (cause instanceof FileNotFoundException || cause instanceof NoSuchFileException) {
+        // netty's native transport reports ENOENT on connect as a bare FileNotFoundException.
+        return "no such file";
+      }
+      if (cause instanceof TimeoutException) {
+        return "timed out" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      }
+      root = cause;
+    }
+
+    String message = root.getMessage() == null ? "" : root.getMessage();
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("no such file")) {
+      return "no such file";
+    }
+    if (lower.contains("connection refused")) {
+      return "connection refused";
+    }
+    if (lower.contains("permission denied")) {
+      return "permission denied";
+    }
+    if (lower.contains("connection reset")) {
+      return "connection reset";
+    }
+    if (root instanceof ClosedChannelException || message.isEmpty()) {
+      if (error instanceof StatusRuntimeException status && status.getStatus().getDescription() != null) {
+        return status.getStatus().getDescription();
+      }
+      return "connection closed";
+    }
+    return message;
+  }
+
+  /** Whether a gRPC failure means the builder was not reached, as opposed to an answer it gave. */
+  static boolean isUnreachable(StatusRuntimeException error) {
+    Status.Code code = error.getStatus().getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+}

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one run of {@code depot} works with besides its arguments: the environment, the working folder and
- * the standard streams. {@link #ofProcess()} describes this process; tests build their own.
+ * The environment, working folder and standard streams of one run of {@code depot}.
+ * {@link #ofProcess()} describes this process, and tests build their own.
  *
  * @param stdoutIsTerminal whether stdout is a terminal, where a tarball must not be written
  * @param debug whether {@code --debug} was given: errors then carry their stack traces

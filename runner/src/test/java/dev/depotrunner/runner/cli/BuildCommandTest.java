@@ -220,6 +220,15 @@ class BuildCommandTest {
   }
 
   @Test
+  void build_dashValuesAndAttachedForms() {
+    BuildOptions options = build("build", "-o", "-", "--platform=linux/amd64", "--output=type=local,dest=out", "-tapp:1", "app");
+    assertEquals(List.of("tar", "local"), options.outputs().stream().map(output -> output.type()).toList());
+    assertEquals(Optional.of("-"), options.outputs().get(0).destination());
+    assertEquals(List.of("linux/amd64"), options.platforms().stream().map(Platform::toString).toList());
+    assertEquals("app:1", options.tags().get(0).toString());
+  }
+
+  @Test
   void build_booleanFlagsTakeExplicitValues() {
     BuildOptions options = build("build", "--push=false", "--load=true", "--no-cache", "app");
     assertFalse(options.push());

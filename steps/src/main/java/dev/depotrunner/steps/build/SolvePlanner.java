@@ -330,6 +330,8 @@ public final class SolvePlanner {
           draft.type = "image";
           destination = new SolvePlan.NoDestination();
         } else {
+          // NOTE: buildx switches to the oci exporter when the engine it loads into uses the containerd
+          // image store, which also accepts multi-platform images; this plan always sends a docker tarball.
           destination = new SolvePlan.DockerEngine(Optional.ofNullable(draft.attributes.get("context")));
         }
       } else if (!builder.multiPlatformStore()) {

@@ -402,6 +402,26 @@ class SolvePlannerTest {
   }
 
   @Test
+  void toSolveRequest_carriesThePlan() throws Exception {
+    SolvePlan plan = plan(options()
+        .push(true).load(true).tags(List.of("r.example/a:1"))
+        .cacheFrom(List.of("r.example/a:cache")).cacheTo(List.of("type=inline"))
+        .network("host"), BUILDKIT);
+    var request = plan.toSolveRequest();
+
+    assertEquals("dockerfile.v0", request.getFrontend());
+    assertEquals(plan.frontendAttributes(), request.getFrontendAttrsMap());
+    assertEquals(List.of("image", "docker"), request.getExportersList().stream().map(exporter -> exporter.getType()).toList());
+    assertEquals(plan.exporters().get(1).attributes(), request.getExporters(1).getAttrsMap());
+    assertEquals("image", request.getExporterDeprecated());
+    assertEquals(plan.exporters().get(0).attributes(), request.getExporterAttrsDeprecatedMap());
+    assertEquals("r.example/a:cache", request.getCache().getImports(0).getAttrsMap().get("ref"));
+    assertEquals("inline", request.getCache().getExports(0).getType());
+    assertEquals(List.of("network.host"), request.getEntitlementsList());
+    assertEquals("", request.getSession());
+  }
+
+  @Test
   void secretsPassThroughAsWritten() throws Exception {
     SolvePlan plan = plan(options().secrets(List.of("id=npm,src=.npmrc", "id=token,env=TOKEN")), BUILDKIT);
     assertEquals(List.of("id=npm,src=.npmrc", "id=token,env=TOKEN"), plan.secrets());

@@ -30,7 +30,12 @@ public record Invocation(
     Objects.requireNonNull(err, "err");
   }
 
-  /** This process's environment, working folder and streams. */
+  /**
+   * This process's environment, working folder and streams.
+   *
+   * <p>NOTE: on Java 17, System.console() is null when stdin or stdout is redirected, so a redirected stdin
+   * makes a terminal stdout count as no terminal.
+   */
   public static Invocation ofProcess() {
     return new Invocation(
         System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err, System.console() != null, false);

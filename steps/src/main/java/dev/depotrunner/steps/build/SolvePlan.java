@@ -220,6 +220,27 @@ public record SolvePlan(
     return request.setCache(cache).addAllEntitlements(entitlements).build();
   }
 
+  /** Describes the plan for logs; the cache imports attribute is left out because it may carry a token. */
+  @Override
+  public String toString() {
+    var shownAttributes = new TreeMap<>(frontendAttributes);
+    shownAttributes.computeIfPresent(CACHE_IMPORTS_ATTRIBUTE, (key, value) -> "(the cache imports)");
+    return "SolvePlan[frontend=" + frontend
+        + ", frontendAttributes=" + shownAttributes
+        + ", localDirs=" + localDirs
+        + ", sharedKey=" + sharedKey
+        + ", exporters=" + exporters
+        + ", cacheImports=" + cacheImports
+        + ", cacheExports=" + cacheExports
+        + ", entitlements=" + entitlements
+        + ", ociLayouts=" + ociLayouts
+        + ", secrets=" + secrets
+        + ", ssh=" + ssh
+        + ", enginePushes=" + enginePushes
+        + ", requirements=" + requirements
+        + ", warnings=" + warnings + "]";
+  }
+
   private static CacheOptionsEntry toProto(CacheEntry entry) {
     return CacheOptionsEntry.newBuilder().setType(entry.type()).putAllAttrs(entry.attributes()).build();
   }

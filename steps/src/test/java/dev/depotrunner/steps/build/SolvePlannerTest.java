@@ -231,6 +231,16 @@ class SolvePlannerTest {
   }
 
   @Test
+  void toString_hidesCacheTokens() throws Exception {
+    var builder = options()
+        .environment(Map.of("ACTIONS_RUNTIME_TOKEN", "runtime-secret", "ACTIONS_CACHE_URL", "http://127.0.0.1:9/"))
+        .cacheFrom(List.of("type=gha"));
+    SolvePlan plan = plan(builder, BUILDKIT);
+    assertTrue(plan.frontendAttributes().get("cache-imports").contains("runtime-secret"));
+    assertFalse(plan.toString().contains("runtime-secret"), plan.toString());
+  }
+
+  @Test
   void cacheExportOnDockerEngineNeedsContainerd() throws Exception {
     SolvePlanException error = planFailure(options().cacheTo(List.of("type=registry,ref=r.example/a:cache")), ENGINE);
     assertTrue(error.getMessage().startsWith("--cache-to: a Docker Engine builder exports type=registry cache only with the containerd image store"),

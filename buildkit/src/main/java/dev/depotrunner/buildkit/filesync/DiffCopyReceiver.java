@@ -184,7 +184,15 @@ final class DiffCopyReceiver {
       if (existing != null) {
         Files.delete(target);
       }
-      Files.createDirectory(target);
+      try {
+        Files.createDirectory(target);
+      } catch (FileAlreadyExistsException e) {
+        // A concurrent export (one per platform) may have created it since the check.
+        BasicFileAttributes created = attributesOrNull(target);
+        if (created == null || !created.isDirectory()) {
+          throw e;
+        }
+      }
     }
     // Applied at the end: a read-only directory would block its own content, and writes change mtimes.
     directories.add(new DirectoryMetadata(target, stat.getMode(), stat.getModTime()));

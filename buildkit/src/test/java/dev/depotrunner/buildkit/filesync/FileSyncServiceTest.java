@@ -194,7 +194,7 @@ class FileSyncServiceTest {
   }
 
   @Test
-  void patternFailingAtMatchTimeIsSentAsError() throws Exception {
+  void matchTimePatternErrorReported() throws Exception {
     createPatternTree();
     SyncClient.Result result = client.receive(
         SyncClient.headers("context", List.of(), List.of("[z-a]"), List.of()), Files.createTempDirectory(temp, "out"));

@@ -236,6 +236,16 @@ class FileSyncServiceTest {
   }
 
   @Test
+  void invalidUtf8NameIsRejected() throws Exception {
+    Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name')\"").directory(context.toFile()).start();
+    assertEquals(0, touch.waitFor());
+    SyncClient.Result result = client.receive(SyncClient.headers("context"), Files.createTempDirectory(temp, "out"));
+    assertNotNull(result.error());
+    String message = Status.fromThrowable(result.error()).getDescription();
+    assertTrue(message.contains("is not valid UTF-8"), message);
+  }
+
+  @Test
   void orderUsesCodePointsNotUtf16() throws Exception {
     write("\uFF21", "fullwidth A");
     write("\uD83D\uDE00", "emoji");

@@ -1,12 +1,12 @@
 package dev.depotrunner.buildkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.depotrunner.buildkit.progress.SolveStatus;
 import dev.depotrunner.buildkit.progress.SolveStatuses;
 import dev.depotrunner.buildkit.progress.SourceLocation;
 import dev.depotrunner.buildkit.proto.control.ControlGrpc;
-import dev.depotrunner.buildkit.proto.control.InfoRequest;
 import dev.depotrunner.buildkit.proto.control.ListWorkersRequest;
 import dev.depotrunner.buildkit.proto.control.SolveRequest;
 import dev.depotrunner.buildkit.proto.control.SolveResponse;
@@ -26,6 +26,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class BuildKitClient {
   /** How long the Status stream may stay silent after the Solve ended before it is cut off. */
   private static final long STATUS_DRAIN_SECONDS = 5;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final BuilderConnection connection;
   private final ControlGrpc.ControlStub control;
   private final ControlGrpc.ControlBlockingStub blockingControl;
@@ -57,29 +60,6 @@ public final class BuildKitClient {
 
   public String builderDescription() {
     return connection.description();
-  }
-
-  /**
-   * Returns the builder's BuildKit version from Control.Info, or from its workers on builders older than
-   * BuildKit v0.11 that lack Info.
-   */
-  public BuilderVersion version() throws BuildKitException {
-    try {
-      var info = blockingControl.withDeadlineAfter(30, TimeUnit.SECONDS).info(InfoRequest.getDefaultInstance());
-      return new BuilderVersion(info.getBuildkitVersion().getVersion(), "Info");
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-        throw connectionFailure("read the builder's version", e);
-      }
-    }
-
-    for (WorkerRecord worker : workers()) {
-      String version = worker.getBuildkitVersion().getVersion();
-      if (!version.isEmpty()) {
-        return new BuilderVersion(version, "ListWorkers");
-      }
-    }
-    return new BuilderVersion("", "");
   }
 
   /** Returns the builder's workers with their platforms. */
@@ -255,16 +235,30 @@ public final class BuildKitClient {
     com.google.rpc.Status details = StatusProto.fromThrowable(error);
     if (details != null) {
       for (Any detail : details.getDetailsList()) {
+        String type = typeName(detail.getTypeUrl());
         try {
-          switch (typeName(detail.getTypeUrl())) {
-            case "errdefs.Source" -> sources.add(sourceLocation(detail.unpack(Source.class)));
-            case "errdefs.Vertex" -> vertex = detail.unpack(Vertex.class).getDigest();
-            case "errdefs.FrontendCap" -> missingCapability = detail.unpack(FrontendCap.class).getName();
-            default -> {
-              // Stack traces and other details are for BuildKit's own debugging.
+          if (type.endsWith("+json")) {
+            // BuildKit marks details it encoded with Go's encoding/json (through containerd's typeurl).
+            JsonNode json = JSON.readTree(detail.getValue().toByteArray());
+            switch (type) {
+              case "errdefs.Source+json" -> sources.add(sourceLocation(json));
+              case "errdefs.Vertex+json" -> vertex = json.path("digest").asText();
+              case "errdefs.FrontendCap+json" -> missingCapability = json.path("name").asText();
+              default -> {
+                // Stack traces and exit messages are for BuildKit's own debugging.
+              }
+            }
+          } else {
+            switch (type) {
+              case "errdefs.Source" -> sources.add(sourceLocation(detail.unpack(Source.class)));
+              case "errdefs.Vertex" -> vertex = detail.unpack(Vertex.class).getDigest();
+              case "errdefs.FrontendCap" -> missingCapability = detail.unpack(FrontendCap.class).getName();
+              default -> {
+                // As above.
+              }
             }
           }
-        } catch (InvalidProtocolBufferException e) {
+        } catch (IOException e) {
           // A detail that does not parse only loses context; the message still stands.
         }
       }
@@ -294,6 +288,17 @@ public final class BuildKitClient {
     return new SourceLocation(source.getInfo().getFilename(), source.getInfo().getData().toByteArray(), ranges);
   }
 
+  private static SourceLocation sourceLocation(JsonNode source) {
+    List<SourceLocation.LineRange> ranges = new ArrayList<>();
+    for (JsonNode range : source.path("ranges")) {
+      ranges.add(new SourceLocation.LineRange(range.path("start").path("line").asInt(), range.path("end").path("line").asInt()));
+    }
+    JsonNode info = source.path("info");
+    byte[] data = info.hasNonNull("data") ? Base64.getDecoder().decode(info.get("data").asText()) : new byte[0];
+    return new SourceLocation(info.path("filename").asText(), data, ranges);
+  }
+
+  /** Returns the message name of a type URL: {@code errdefs.Source} of {@code github.com/moby/buildkit/errdefs.Source}. */
   private static String typeName(String typeUrl) {
     return typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
   }

@@ -228,8 +228,11 @@ final class ContextWalker {
    * when the JVM decodes file names with another charset (its locale is not UTF-8).
    */
   private static void checkName(Path fileName, String name, String directory) throws IOException {
-    boolean exact = fileName.equals(fileName.getFileSystem().getPath(name));
-    if (exact && !UTF8_FILE_NAMES) {
+    boolean exact;
+    if (UTF8_FILE_NAMES) {
+      // Java decodes invalid UTF-8 to U+FFFD, so only such names need the slower round trip.
+      exact = name.indexOf('\uFFFD') < 0 || fileName.equals(fileName.getFileSystem().getPath(name));
+    } else {
       exact = name.chars().allMatch(c -> c < 0x80);
     }
     if (!exact) {

@@ -24,8 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -34,10 +34,10 @@ import java.util.stream.Stream;
  * directory, merging with what is there, as BuildKit's local exporter target does on the client.
  *
  * <p>Every regular file is requested. Its content goes to a temporary file beside it that replaces the
- * destination when complete. Paths are checked before anything is written: each must be clean and
- * relative, arrive in fsutil's order, and sit in a directory received earlier in the same stream, so
- * nothing is written outside the destination and no symbolic link is followed (symbolic links in the
- * stream are created as links). Packets must come from one thread at a time.
+ * destination when complete. Paths are checked before anything is written. Each must be clean and
+ * relative, arrive in fsutil's order, and sit in a directory received earlier in the same stream. So
+ * nothing is written outside the destination and no symbolic link is followed, while symbolic links
+ * in the stream are created as links. Packets must come from one thread at a time.
  *
  * <p>Permissions, modification times and symbolic links are restored. Ownership is left to the
  * current user, as BuildKit's client does. Set-user-ID, set-group-ID and sticky bits, extended
@@ -184,7 +184,15 @@ final class DiffCopyReceiver {
       if (existing != null) {
         Files.delete(target);
       }
-      Files.createDirectory(target);
+      try {
+        Files.createDirectory(target);
+      } catch (FileAlreadyExistsException e) {
+        // A concurrent export (one per platform) may have created it since the check.
+        BasicFileAttributes created = attributesOrNull(target);
+        if (created == null || !created.isDirectory()) {
+          throw e;
+        }
+      }
     }
     // Applied at the end: a read-only directory would block its own content, and writes change mtimes.
     directories.add(new DirectoryMetadata(target, stat.getMode(), stat.getModTime()));
@@ -197,7 +205,8 @@ final class DiffCopyReceiver {
     }
 
     if (file.output == null) {
-      file.temporary = file.target.resolveSibling(".tmp." + UUID.randomUUID());
+      // A random name, as concurrent exports may write into the same directory.
+      file.temporary = file.target.resolveSibling(".tmp." + Long.toHexString(ThreadLocalRandom.current().nextLong()));
       file.output = FileChannel.open(file.temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
     if (!packet.getData().isEmpty()) {

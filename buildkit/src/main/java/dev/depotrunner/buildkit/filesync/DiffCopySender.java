@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One thread walks the folder and sends a STAT packet per entry, then an empty STAT. Meanwhile the
  * receiver sends REQ packets naming entries by their index in the STAT sequence, and reader threads
- * answer each with DATA packets of up to 32 KiB and an empty DATA packet. When the receiver sends FIN
+ * respond to each with DATA packets of up to 32 KiB and an empty DATA packet. When the receiver sends FIN
  * the sender answers FIN and the stream ends. An ERR packet from either side ends the transfer.
  */
 final class DiffCopySender {
@@ -76,7 +76,7 @@ final class DiffCopySender {
     }
   }
 
-  /** Handles a packet from the receiver; called on the gRPC callback thread, so it never blocks. */
+  /** Handles a packet from the receiver. It runs on the gRPC callback thread, so it only queues work. */
   void onPacket(Packet packet) {
     switch (packet.getType()) {
       case PACKET_REQ -> {
@@ -177,13 +177,13 @@ final class DiffCopySender {
     try {
       return Files.newInputStream(file);
     } catch (IOException e) {
-      // fsutil sends an unreadable file as an empty one (sockets too); say so, as the build may fail later.
+      // fsutil sends an unreadable file (or a socket) as an empty one. The warning helps if the build fails later.
       LOG.log(Level.WARNING, "sending {0} of {1} as empty: {2}", path, description, e.getMessage());
       return InputStream.nullInputStream();
     }
   }
 
-  /** Answers the receiver's FIN once the readers have sent everything requested. */
+  /** Sends FIN in response to the receiver's FIN once the readers have sent everything requested. */
   private void finish() {
     if (!finished.compareAndSet(false, true)) {
       return;

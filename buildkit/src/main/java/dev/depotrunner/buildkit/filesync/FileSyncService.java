@@ -33,6 +33,8 @@ public final class FileSyncService implements FileSyncGrpc.AsyncService, Bindabl
 
   private static final System.Logger LOG = System.getLogger(FileSyncService.class.getName());
 
+  private static final int ON_READY_THRESHOLD_BYTES = 1024 * 1024;
+
   private final Map<String, Path> folders;
 
   private FileSyncService(Map<String, Path> folders) {
@@ -40,8 +42,8 @@ public final class FileSyncService implements FileSyncGrpc.AsyncService, Bindabl
   }
 
   /**
-   * Serves the given folders by the names the builder asks for ({@code context}, {@code dockerfile},
-   * or a named build context). The folders are read when the builder asks, not now.
+   * Serves the given folders by the names the builder requests ({@code context}, {@code dockerfile},
+   * or a named build context). The folders are read when the builder requests them, not now.
    */
   public static FileSyncService of(Map<String, Path> folders) {
     Map<String, Path> copy = new LinkedHashMap<>();
@@ -59,6 +61,9 @@ public final class FileSyncService implements FileSyncGrpc.AsyncService, Bindabl
     ServerCallStreamObserver<Packet> observer = (ServerCallStreamObserver<Packet>) responseObserver;
     PacketChannel<Packet> channel = new PacketChannel<>(observer, packet -> packet);
     observer.setOnReadyHandler(channel::onReady);
+    // Let up to 1 MiB queue in the transport (gRPC's default is 32 KiB) so that the walker and the
+    // readers rarely wait for each other's messages to drain; memory stays bounded by this.
+    observer.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
 
     SyncRequest request = SyncRequest.fromHeaders(CallHeaders.current());
     DiffCopySender sender;

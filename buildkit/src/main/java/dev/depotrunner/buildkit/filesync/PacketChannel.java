@@ -18,6 +18,7 @@ final class PacketChannel<T> {
   private final CallStreamObserver<T> observer;
   private final Function<Packet, T> encoder;
   private boolean closed;
+  private int waiting;
 
   /** The caller must run {@link #onReady} from the observer's on-ready handler. */
   PacketChannel(CallStreamObserver<T> observer, Function<Packet, T> encoder) {
@@ -37,7 +38,12 @@ final class PacketChannel<T> {
   /** Sends a packet once the transport can take it. */
   synchronized void send(Packet packet) throws InterruptedException, ClosedException {
     while (!closed && !observer.isReady()) {
-      wait();
+      waiting++;
+      try {
+        wait();
+      } finally {
+        waiting--;
+      }
     }
     if (closed) {
       throw new ClosedException();
@@ -61,7 +67,9 @@ final class PacketChannel<T> {
   }
 
   synchronized void onReady() {
-    notifyAll();
+    if (waiting > 0) {
+      notifyAll();
+    }
   }
 
   /** Ends the stream successfully, unless it has already ended. */
@@ -81,7 +89,7 @@ final class PacketChannel<T> {
       try {
         observer.onError(status.asRuntimeException());
       } catch (IllegalStateException e) {
-        // The call has already ended, so there is nobody left to tell.
+        // The call has already ended, so the status cannot be delivered.
       }
     }
   }

@@ -189,6 +189,39 @@ class FileSendTargetsTest {
   }
 
   @Test
+  void concurrentExportsMergeIntoOneDirectory() throws Exception {
+    Path out = Files.createDirectories(temp.resolve("out"));
+    List<Path> sources = new java.util.ArrayList<>();
+    for (String platform : List.of("amd64", "arm64")) {
+      Path source = Files.createDirectories(temp.resolve(platform));
+      for (int i = 0; i < 50; i++) {
+        Files.createDirectories(source.resolve("shared/dir" + i));
+        Files.writeString(source.resolve("shared/dir" + i + "/" + platform + ".txt"), platform);
+      }
+      sources.add(source);
+    }
+
+    server = new InProcessServer(FileSendTargets.builder().localDirectory(0, out).build());
+    var first = CompletableFuture.runAsync(() -> sendQuietly(sources.get(0)));
+    var second = CompletableFuture.runAsync(() -> sendQuietly(sources.get(1)));
+    first.get(60, TimeUnit.SECONDS);
+    second.get(60, TimeUnit.SECONDS);
+
+    for (int i = 0; i < 50; i++) {
+      assertEquals("amd64", Files.readString(out.resolve("shared/dir" + i + "/amd64.txt")));
+      assertEquals("arm64", Files.readString(out.resolve("shared/dir" + i + "/arm64.txt")));
+    }
+  }
+
+  private void sendQuietly(Path source) {
+    try {
+      sendDirectory(0, source);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void receiverRejectsPathsOutsideDestination() throws Exception {
     Path out = Files.createDirectories(temp.resolve("out"));
     List<Packet> sent = new java.util.ArrayList<>();

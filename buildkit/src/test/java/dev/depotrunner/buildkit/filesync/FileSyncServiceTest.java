@@ -194,7 +194,7 @@ class FileSyncServiceTest {
   }
 
   @Test
-  void patternFailingAtMatchTimeIsSentAsError() throws Exception {
+  void matchTimePatternErrorReported() throws Exception {
     createPatternTree();
     SyncClient.Result result = client.receive(
         SyncClient.headers("context", List.of(), List.of("[z-a]"), List.of()), Files.createTempDirectory(temp, "out"));
@@ -233,6 +233,16 @@ class FileSyncServiceTest {
         Files.createTempDirectory(temp, "out"));
     assertNull(result.error());
     assertEquals(List.of("Dockerfile", "real", "real/Dockerfile"), result.paths());
+  }
+
+  @Test
+  void invalidUtf8NameIsRejected() throws Exception {
+    Process touch = new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name')\"").directory(context.toFile()).start();
+    assertEquals(0, touch.waitFor());
+    SyncClient.Result result = client.receive(SyncClient.headers("context"), Files.createTempDirectory(temp, "out"));
+    assertNotNull(result.error());
+    String message = Status.fromThrowable(result.error()).getDescription();
+    assertTrue(message.contains("is not valid UTF-8"), message);
   }
 
   @Test

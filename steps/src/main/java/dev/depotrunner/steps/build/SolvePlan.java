@@ -2,6 +2,9 @@ package dev.depotrunner.steps.build;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depotrunner.buildkit.proto.control.CacheOptions;
+import dev.depotrunner.buildkit.proto.control.CacheOptionsEntry;
+import dev.depotrunner.buildkit.proto.control.SolveRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,16 +25,18 @@ import java.util.TreeMap;
  * {@link #frontendAttributes()} to {@code FrontendAttrs}, {@link #exporters()} to {@code Exporters} (the
  * first one also to {@code ExporterDeprecated}/{@code ExporterAttrsDeprecated} for builders before v0.13),
  * {@link #cacheImports()}/{@link #cacheExports()} to {@code Cache.Imports}/{@code Cache.Exports}, and
- * {@link #entitlements()} to {@code Entitlements}. The rest configures the session: {@link #localDirs()} and
- * {@link #sharedKey()} for FileSync, the exporters' {@link Destination}s for the file sync target and
- * content store, {@link #ociLayouts()} and local cache folders for the content store, and the raw
- * {@link #secrets()} and {@link #ssh()} specs for the secrets and SSH services.
+ * {@link #entitlements()} to {@code Entitlements}; {@link #toSolveRequest()} builds that request. The rest
+ * configures the session: {@link #localDirs()} and {@link #sharedKey()} for FileSync, the exporters'
+ * {@link Destination}s for the file sync target and content store, {@link #ociLayouts()} and local cache
+ * folders for the content store, and the raw {@link #secrets()} and {@link #ssh()} specs for the secrets
+ * and SSH services.
  *
  * @param frontend {@code dockerfile.v0}, or {@code gateway.v0} when {@code BUILDKIT_SYNTAX} names a frontend image
  * @param localDirs the folders FileSync serves, by the name the frontend asks for: {@code context},
  *     {@code dockerfile}, and one per local named context
- * @param sharedKey the FileSync shared key for the main context (the folder's name), or empty; buildx
- *     appends {@code :} and a per-machine id so that other machines do not reuse the same cache
+ * @param sharedKey the FileSync shared key for the main context (the folder's name), or empty. buildx
+ *     appends {@code :} and an id of the client machine, here and to the {@code sharedkey:localdir:NAME}
+ *     attributes, so that two clients with folders of the same name do not share file sync state.
  * @param enginePushes names to push through the Docker Engine API after the build, because the engine's
  *     own image store cannot push from the exporter (a Docker Engine without the containerd image store)
  * @param requirements the builder capabilities the request relies on, for messages when a builder rejects it
@@ -191,6 +196,53 @@ public record SolvePlan(
     public String feature() {
       return feature;
     }
+  }
+
+  /**
+   * Returns the Solve request for this plan without {@code Ref} and {@code Session}, which the client sets
+   * when it sends the request. The first exporter also fills the fields that builders before v0.13 read.
+   */
+  public SolveRequest toSolveRequest() {
+    var request = SolveRequest.newBuilder().setFrontend(frontend).putAllFrontendAttrs(frontendAttributes);
+    for (Exporter exporter : exporters) {
+      request.addExporters(
+          dev.depotrunner.buildkit.proto.control.Exporter.newBuilder()
+              .setType(exporter.type())
+              .putAllAttrs(exporter.attributes()));
+    }
+    if (!exporters.isEmpty()) {
+      request.setExporterDeprecated(exporters.get(0).type()).putAllExporterAttrsDeprecated(exporters.get(0).attributes());
+    }
+
+    var cache = CacheOptions.newBuilder();
+    cacheExports.forEach(entry -> cache.addExports(toProto(entry)));
+    cacheImports.forEach(entry -> cache.addImports(toProto(entry)));
+    return request.setCache(cache).addAllEntitlements(entitlements).build();
+  }
+
+  /** Describes the plan for logs; the cache imports attribute is left out because it may carry a token. */
+  @Override
+  public String toString() {
+    var shownAttributes = new TreeMap<>(frontendAttributes);
+    shownAttributes.computeIfPresent(CACHE_IMPORTS_ATTRIBUTE, (key, value) -> "(the cache imports)");
+    return "SolvePlan[frontend=" + frontend
+        + ", frontendAttributes=" + shownAttributes
+        + ", localDirs=" + localDirs
+        + ", sharedKey=" + sharedKey
+        + ", exporters=" + exporters
+        + ", cacheImports=" + cacheImports
+        + ", cacheExports=" + cacheExports
+        + ", entitlements=" + entitlements
+        + ", ociLayouts=" + ociLayouts
+        + ", secrets=" + secrets
+        + ", ssh=" + ssh
+        + ", enginePushes=" + enginePushes
+        + ", requirements=" + requirements
+        + ", warnings=" + warnings + "]";
+  }
+
+  private static CacheOptionsEntry toProto(CacheEntry entry) {
+    return CacheOptionsEntry.newBuilder().setType(entry.type()).putAllAttrs(entry.attributes()).build();
   }
 
   /**

@@ -85,14 +85,17 @@ public final class SolvePlanner {
     planRunSettings();
     planCacheImportsAttribute();
 
-    List<String> ssh = new ArrayList<>(options.ssh());
-    if (ssh.isEmpty() && options.context() instanceof ContextSource.Remote remote && remote.gitOverSsh()) {
-      // A Git context reached over SSH needs the user's SSH agent, as in buildx.
-      ssh.add("default");
-    }
     return new SolvePlan(
         frontend, attributes, localDirs, sharedKey, exporters, cacheImports, cacheExports,
-        new ArrayList<>(entitlements), ociLayouts, options.secrets(), ssh, enginePushes, requirements, warnings);
+        new ArrayList<>(entitlements), ociLayouts, options.secrets(), sshSpecs(), enginePushes, requirements, warnings);
+  }
+
+  /** Returns the --ssh specs, or the default agent for a Git context reached over SSH, as buildx does. */
+  private List<String> sshSpecs() {
+    if (options.ssh().isEmpty() && options.context() instanceof ContextSource.Remote remote && remote.gitOverSsh()) {
+      return List.of("default");
+    }
+    return options.ssh();
   }
 
   // --- cache ----------------------------------------------------------------------------------------
@@ -330,6 +333,8 @@ public final class SolvePlanner {
           draft.type = "image";
           destination = new SolvePlan.NoDestination();
         } else {
+          // NOTE: buildx switches to the oci exporter when the engine it loads into uses the containerd
+          // image store, which also accepts multi-platform images; this plan always sends a docker tarball.
           destination = new SolvePlan.DockerEngine(Optional.ofNullable(draft.attributes.get("context")));
         }
       } else if (!builder.multiPlatformStore()) {

@@ -231,6 +231,16 @@ class SolvePlannerTest {
   }
 
   @Test
+  void toString_hidesCacheTokens() throws Exception {
+    var builder = options()
+        .environment(Map.of("ACTIONS_RUNTIME_TOKEN", "runtime-secret", "ACTIONS_CACHE_URL", "http://127.0.0.1:9/"))
+        .cacheFrom(List.of("type=gha"));
+    SolvePlan plan = plan(builder, BUILDKIT);
+    assertTrue(plan.frontendAttributes().get("cache-imports").contains("runtime-secret"));
+    assertFalse(plan.toString().contains("runtime-secret"), plan.toString());
+  }
+
+  @Test
   void cacheExportOnDockerEngineNeedsContainerd() throws Exception {
     SolvePlanException error = planFailure(options().cacheTo(List.of("type=registry,ref=r.example/a:cache")), ENGINE);
     assertTrue(error.getMessage().startsWith("--cache-to: a Docker Engine builder exports type=registry cache only with the containerd image store"),
@@ -399,6 +409,26 @@ class SolvePlannerTest {
     assertEquals("docker/dockerfile:1.9", plan.frontendAttributes().get("source"));
     assertEquals("docker/dockerfile:1.9 --flag", plan.frontendAttributes().get("cmdline"));
     planFailure(options().buildArgs(List.of("BUILDKIT_SYNTAX= ")), BUILDKIT);
+  }
+
+  @Test
+  void toSolveRequest_carriesThePlan() throws Exception {
+    SolvePlan plan = plan(options()
+        .push(true).load(true).tags(List.of("r.example/a:1"))
+        .cacheFrom(List.of("r.example/a:cache")).cacheTo(List.of("type=inline"))
+        .network("host"), BUILDKIT);
+    var request = plan.toSolveRequest();
+
+    assertEquals("dockerfile.v0", request.getFrontend());
+    assertEquals(plan.frontendAttributes(), request.getFrontendAttrsMap());
+    assertEquals(List.of("image", "docker"), request.getExportersList().stream().map(exporter -> exporter.getType()).toList());
+    assertEquals(plan.exporters().get(1).attributes(), request.getExporters(1).getAttrsMap());
+    assertEquals("image", request.getExporterDeprecated());
+    assertEquals(plan.exporters().get(0).attributes(), request.getExporterAttrsDeprecatedMap());
+    assertEquals("r.example/a:cache", request.getCache().getImports(0).getAttrsMap().get("ref"));
+    assertEquals("inline", request.getCache().getExports(0).getType());
+    assertEquals(List.of("network.host"), request.getEntitlementsList());
+    assertEquals("", request.getSession());
   }
 
   @Test

@@ -2,10 +2,11 @@ package dev.depotrunner.steps.build.options;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -182,7 +183,8 @@ final class BuildInputsResolver {
     try {
       emptyContext = Files.createTempDirectory("depot-empty-context");
     } catch (IOException e) {
-      throw new UncheckedIOException("creating an empty build context folder failed", e);
+      problems.add("PATH: creating an empty build context folder failed: " + e.getMessage());
+      return;
     }
     temporaryDirectories.add(emptyContext);
     Path directory = writeTemporaryDockerfile(content);
@@ -209,7 +211,7 @@ final class BuildInputsResolver {
    * checksum, the same test buildx applies.
    */
   static boolean isArchive(byte[] content) {
-    byte[] header = content.length > ARCHIVE_HEADER_SIZE ? java.util.Arrays.copyOf(content, ARCHIVE_HEADER_SIZE) : content;
+    byte[] header = content.length > ARCHIVE_HEADER_SIZE ? Arrays.copyOf(content, ARCHIVE_HEADER_SIZE) : content;
     if (startsWith(header, 0x42, 0x5A, 0x68)
         || startsWith(header, 0x1F, 0x8B, 0x08)
         || startsWith(header, 0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00)) {
@@ -243,7 +245,7 @@ final class BuildInputsResolver {
       return false;
     }
 
-    String field = new String(header, 148, 8, java.nio.charset.StandardCharsets.US_ASCII).replace('\0', ' ').trim();
+    String field = new String(header, 148, 8, StandardCharsets.US_ASCII).replace('\0', ' ').trim();
     long recorded;
     try {
       recorded = Long.parseLong(field, 8);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +72,8 @@ public final class BuildOptions implements AutoCloseable {
     this.context = result.context;
     this.dockerfile = result.dockerfile;
     this.tags = List.copyOf(result.tags);
-    this.buildArgs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(result.buildArgs));
-    this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(result.labels));
+    this.buildArgs = Collections.unmodifiableMap(new LinkedHashMap<>(result.buildArgs));
+    this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(result.labels));
     this.platforms = List.copyOf(result.platforms);
     this.target = result.target;
     this.noCache = result.noCache;

@@ -340,8 +340,8 @@ final class BuildOptionsBuilder {
         if (resolved.type().equals("gha")) {
           resolved = addGitHubActionsCredentials(resolved);
           if (!gitHubActionsCacheUsable(resolved)) {
-            warnings.add(flag + ": skipping the GitHub Actions cache because ACTIONS_RUNTIME_TOKEN and the cache URL are not set;"
-                + " expose them to the step, for example with crazy-max/ghaction-github-runtime");
+            warnings.add(flag + ": skipping the GitHub Actions cache because ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL"
+                + " (or ACTIONS_RESULTS_URL) are not set; expose them to this step");
             continue;
           }
         }

@@ -1,0 +1,72 @@
+package dev.depotrunner.runner.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top-level {@code depot} command: global flags and the subcommands. Without a subcommand it prints
+ * its usage.
+ */
+@Command(
+    name = "depot",
+    description = "Build container images on BuildKit, with the Depot CLI's commands and flags.",
+    mixinStandardHelpOptions = true,
+    versionProvider = DepotCommand.VersionProvider.class)
+public final class DepotCommand implements Callable<Integer> {
+
+  /** The exit code of a usage error: an unknown flag, a missing argument or an invalid value. */
+  public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+  private boolean debug;
+
+  private DepotCommand() {}
+
+  /**
+   * Returns the command line for {@code depot}, ready to {@link CommandLine#execute(String...)}; it writes
+   * to the invocation's streams and hands builds to {@code executor}.
+   */
+  public static CommandLine commandLine(BuildExecutor executor, Invocation invocation) {
+    var commandLine = new CommandLine(new DepotCommand());
+    commandLine.addSubcommand(new BuildCommand(executor, invocation));
+    commandLine.setOut(new PrintWriter(invocation.out(), true));
+    commandLine.setErr(new PrintWriter(invocation.err(), true));
+
+    var errors = new CommandErrors(invocation);
+    commandLine.setParameterExceptionHandler(errors);
+    commandLine.setExecutionExceptionHandler(errors);
+    return commandLine;
+  }
+
+  boolean debug() {
+    return debug;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return CommandLine.ExitCode.OK;
+  }
+
+  /** Returns the line that follows a usage error, naming where the help is. */
+  static String usageHint(String commandName) {
+    return "Run '" + commandName + " --help' for usage.";
+  }
+
+  /** Prints the version from the jar manifest, or {@code dev} when run from classes. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = DepotCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"depot-runner " + (version == null ? "dev" : version)};
+    }
+  }
+}

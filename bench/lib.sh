@@ -376,15 +376,15 @@ print_scenario_summary() {
 
 print_table() {
   local scenario
-  echo "| scenario | depot median | buildx median | depot/buildx | client CPU (depot / buildx) | depot max RSS | buildx max RSS | context sent (depot / buildx) | targets |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| scenario | runs | depot median | buildx median | depot/buildx | client CPU (depot / buildx) | depot max RSS | buildx max RSS | context sent (depot / buildx) | targets |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   for scenario in "${scenario_list[@]}"; do
     print_table_row "$scenario"
   done
   echo
   echo "Targets: depot at least as fast as buildx in every scenario; depot's max RSS under 256 MiB on the"
-  echo "$large_file_count-file context. Times and client CPU (user + system) are medians of $runs timed runs,"
-  echo "max RSS is the largest over those runs."
+  echo "$large_file_count-file context. Runs counts the successful timed runs (depot / buildx). Times and"
+  echo "client CPU (user + system) are medians over them, max RSS is the largest."
 }
 
 print_table_row() {
@@ -420,8 +420,9 @@ print_table_row() {
 
   local joined
   joined=$(IFS=,; echo "${targets[*]:-}")
-  printf '| %s | %s | %s | %s | %s / %s | %s | %s | %s / %s | %s |\n' \
+  printf '| %s | %s / %s | %s | %s | %s | %s / %s | %s | %s | %s / %s | %s |\n' \
     "$scenario" \
+    "$depot_count" "$buildx_count" \
     "$(format_seconds "$depot_median" "$depot_count")" \
     "$(format_seconds "$buildx_median" "$buildx_count")" \
     "$ratio" \
@@ -444,4 +445,16 @@ format_rss() {
 
 format_sent() {
   if (($2 == 0)); then echo -; else format_bytes "$1"; fi
+}
+
+# Prints the table of the run whose results.tsv is in DIR, with the scenarios and tools
+# that the file contains.
+summarize() {
+  results="$1/results.tsv"
+  [[ -f "$results" ]] || die "no results.tsv in '$1'; pass the logs folder that bench/run printed"
+
+  mapfile -t scenario_list < <(awk -F '\t' '!seen[$1]++ {print $1}' "$results")
+  mapfile -t tool_list < <(awk -F '\t' '!seen[$2]++ {print $2}' "$results")
+
+  print_table
 }

@@ -48,6 +48,17 @@ prepare_depot() {
   depot_build=("$depot_bin" build --progress=plain --output type=cacheonly)
 }
 
+# Warns when a cached scenario resent at least half of the large context. Then something else pruned
+# the engine's copy during the run, such as another bench/run on the same engine, and the run timed a
+# first send.
+check_cached_send() {
+  local scenario=$1 tool=$2 sent=$3 log=$4
+  if [[ "$scenario" == large-nochange || "$scenario" == large-onefile ]] \
+    && ((sent * 2 >= large_context_bytes)); then
+    echo "   WARNING: $tool resent the whole context in $scenario; something pruned the engine's cache during the run. Log: $log"
+  fi
+}
+
 # Warns when a build exported anything, since the other tool then did less work.
 check_no_export() {
   local tool=$1 log=$2
@@ -113,6 +124,7 @@ EOF
 
   if has_large_scenario; then
     generate_large_context
+    large_context_bytes=$(find "$large_context" -type f -printf '%s\n' | awk '{sum += $1} END {printf "%.0f", sum}')
     onefile_path=$(find "$large_context" -name "$onefile_name" -print -quit)
     [[ -n "$onefile_path" ]] || die "'$onefile_name' not found in $large_context; remove the folder to regenerate it"
   fi
@@ -142,7 +154,7 @@ print_header() {
     echo "depot:    $depot_version ($(java -version 2>&1 | head -n 1))"
   fi
   if has_large_scenario; then
-    echo "context:  $(find "$large_context" -type f -printf '%s\n' | awk '{n++; sum += $1} END {printf "%d files, %.1f MB", n, sum / 1e6}') in $large_context"
+    echo "context:  $(find "$large_context" -type f | wc -l) files, $(format_bytes "$large_context_bytes") in $large_context"
   fi
   echo "runs:     $runs timed, $warmup warm-up per tool and scenario; large-first prunes: $prune_mode"
   echo "logs:     $run_dir"
@@ -292,12 +304,13 @@ time_build() {
     return
   fi
   check_no_export "$tool" "$log"
+  check_cached_send "$scenario" "$tool" "$sent" "$log"
   printf '   %-6s run %d/%d  %7.3f s  %6.2f s CPU  %6s max RSS  context sent %s\n' \
     "$tool" "$round" "$runs" "$seconds" "$cpu_seconds" "$(format_kb "$rss_kb")" "$(format_bytes "$sent")"
 }
 
 # Prints "max_rss_kb cpu_seconds" from /usr/bin/time's report, or "0 0" when the client was killed
-# before time wrote it. The report's last line holds the numbers, after any "Command exited" line.
+# before time wrote it. The numbers are on the last line, after any "Command exited" line.
 read_time_file() {
   awk 'END {
     if (NF == 3 && $1 ~ /^[0-9]+$/) printf "%d %.2f\n", $1, $2 + $3

@@ -275,8 +275,11 @@ final class Trace {
       if (first && vertex.logsPartial && !vertex.logs.isEmpty()) {
         int last = vertex.logs.size() - 1;
         vertex.logs.set(last, concat(vertex.logs.get(last), piece));
+        vertex.keptLogBytes += piece.length;
       } else {
-        vertex.logs.add(concat(timeOffset(vertex, log.timestamp()), piece));
+        byte[] line = concat(timeOffset(vertex, log.timestamp()), piece);
+        vertex.logs.add(line);
+        vertex.keptLogBytes += line.length;
       }
       first = false;
       if (newline < 0) {
@@ -312,10 +315,6 @@ final class Trace {
   }
 
   private static void dropOldLines(TraceVertex vertex) {
-    vertex.keptLogBytes = 0;
-    for (byte[] line : vertex.logs) {
-      vertex.keptLogBytes += line.length;
-    }
     while (vertex.keptLogBytes > MAX_KEPT_LOG_BYTES && vertex.logs.size() > 1) {
       vertex.keptLogBytes -= vertex.logs.remove(0).length;
     }

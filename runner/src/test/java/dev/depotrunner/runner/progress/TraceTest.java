@@ -150,4 +150,21 @@ class TraceTest {
 
     assertEquals(30, trace.failureLogLines(trace.byDigest.get("sha256:a")).size());
   }
+
+  @Test
+  void update_ttyDropsOldestOutputPastBound() {
+    Trace trace = new Trace(true);
+    trace.update(vertexes(vertex("sha256:a", "RUN", 1.0, null)), at(1.0), 80);
+    String line = "x".repeat(1000) + "\n";
+
+    for (int batch = 0; batch < 2100; batch++) {
+      trace.update(logs(log("sha256:a", 1.5, line)), at(1.5), 80);
+    }
+
+    TraceVertex traced = trace.byDigest.get("sha256:a");
+    long kept = traced.logs.stream().mapToLong(keptLine -> keptLine.length).sum();
+    assertEquals(kept, traced.keptLogBytes);
+    assertTrue(kept <= Trace.MAX_KEPT_LOG_BYTES, "kept " + kept + " bytes");
+    assertTrue(kept > Trace.MAX_KEPT_LOG_BYTES - 1100, "kept " + kept + " bytes");
+  }
 }

@@ -40,7 +40,7 @@ final class Trace {
   /**
    * Bytes of output that the tty view keeps per vertex to print when the vertex fails.
    *
-   * <p>NOTE: BuildKit's tty view keeps all of it; this bound keeps memory flat on long builds, so
+   * <p>NOTE: BuildKit's tty view keeps all of it. This bound keeps memory flat on long builds, so
    * the start of a very long failing step is left out of its failure summary.
    */
   static final long MAX_KEPT_LOG_BYTES = 1 << 20;
@@ -54,8 +54,8 @@ final class Trace {
   private final Map<String, TraceVertex> groups = new LinkedHashMap<>();
 
   /**
-   * @param console whether a tty view reads this trace: it then keeps every line of output and
-   *     writes output into a {@link LogScreen} per vertex
+   * @param console whether a tty view reads this trace. It then keeps each vertex's output, up to
+   *     {@link #MAX_KEPT_LOG_BYTES}, and writes it into a {@link LogScreen} per vertex.
    */
   Trace(boolean console) {
     this.console = console;

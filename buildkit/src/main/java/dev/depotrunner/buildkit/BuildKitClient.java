@@ -250,7 +250,10 @@ public final class BuildKitClient {
             }
           } else {
             switch (type) {
-              case "errdefs.Source" -> sources.add(sourceLocation(detail.unpack(Source.class)));
+              case "errdefs.Source" -> {
+                Source source = detail.unpack(Source.class);
+                sources.add(SolveStatuses.toSourceLocation(source.getInfo(), source.getRangesList()));
+              }
               case "errdefs.Vertex" -> vertex = detail.unpack(Vertex.class).getDigest();
               case "errdefs.FrontendCap" -> missingCapability = detail.unpack(FrontendCap.class).getName();
               default -> {
@@ -278,14 +281,6 @@ public final class BuildKitClient {
       return new BuildKitException("lost the connection to the builder at " + builder + ": " + message, error);
     }
     return new SolveFailedException(message, vertex, sources, error);
-  }
-
-  private static SourceLocation sourceLocation(Source source) {
-    List<SourceLocation.LineRange> ranges = new ArrayList<>();
-    for (var range : source.getRangesList()) {
-      ranges.add(new SourceLocation.LineRange(range.getStart().getLine(), range.getEnd().getLine()));
-    }
-    return new SourceLocation(source.getInfo().getFilename(), source.getInfo().getData().toByteArray(), ranges);
   }
 
   private static SourceLocation sourceLocation(JsonNode source) {

@@ -281,8 +281,10 @@ public final class BuildStep {
     } catch (SolveFailedException e) {
       List<SourceLocation> sources = e.sources();
       SourceLocation source = sources.isEmpty() ? null : sources.get(sources.size() - 1);
-      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, e.getMessage(), e.vertex(), source, Instant.now()));
-      throw BuildStepException.reported("failed to build: " + e.getMessage(), e);
+      // BuildKit's own client names the operation this way, and the renderers print it after "failed to build:".
+      String message = "failed to solve: " + e.getMessage();
+      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, message, e.vertex(), source, Instant.now()));
+      throw BuildStepException.reported("failed to build: " + message, e);
     } catch (BuildKitException e) {
       listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, e.getMessage(), "", null, Instant.now()));
       throw BuildStepException.reported(e.getMessage(), e);

@@ -187,6 +187,7 @@ final class DockerEngineClient {
             return;
           }
           Channel channel = connecting.channel();
+          loops.track(channel);
           SslHandler tls = channel.pipeline().get(SslHandler.class);
           if (tls == null) {
             connected.complete(channel);

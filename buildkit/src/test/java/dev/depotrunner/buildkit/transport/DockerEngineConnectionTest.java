@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -65,6 +68,75 @@ class DockerEngineConnectionTest {
           "the Docker Engine at " + endpoint + " failed: GET /version returned HTTP 500: boom;"
               + " check that the address is a Docker Engine API",
           error.getMessage());
+    }
+  }
+
+  @Test
+  void tlsEngineVerifiedWithDockerCertPath() throws Exception {
+    Path certs = dir.resolve("certs");
+    Files.createDirectories(certs);
+    Files.copy(PemFilesTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
+    Files.copy(PemFilesTest.TLS.resolve("client.pem"), certs.resolve("cert.pem"));
+    Files.copy(PemFilesTest.TLS.resolve("client-key-pkcs1.pem"), certs.resolve("key.pem"));
+    var serverTls =
+        SslContextBuilder.forServer(
+                PemFilesTest.TLS.resolve("server.pem").toFile(),
+                PemFilesTest.TLS.resolve("server-key-pkcs8.pem").toFile())
+            .trustManager(PemFilesTest.TLS.resolve("ca.pem").toFile())
+            .clientAuth(ClientAuth.REQUIRE)
+            .build();
+
+    try (FakeTlsDockerEngine engine =
+        new FakeTlsDockerEngine(
+            serverTls,
+            head ->
+                head.startsWith("GET /version ")
+                    ? FakeDockerEngine.json(200, "OK", VERSION_20_10)
+                    : FakeDockerEngine.json(404, "Not Found", "{\"message\":\"page not found\"}"))) {
+      BuilderEndpoint endpoint =
+          BuilderEndpoint.parse(
+              "docker://tcp://127.0.0.1:" + engine.port(),
+              Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString()));
+
+      BuilderConnectionException error =
+          assertThrows(
+              BuilderConnectionException.class,
+              () -> BuilderConnections.open(endpoint, Duration.ofSeconds(10)));
+
+      // Reaching the /grpc upgrade means TLS, the client certificate and /version all worked.
+      assertTrue(error.getMessage().contains("does not serve BuildKit's /grpc endpoint"), error.getMessage());
+      assertTrue(engine.requests.get(0).contains("\r\nHost: 127.0.0.1:" + engine.port() + "\r\n"), engine.requests.get(0));
+    }
+  }
+
+  @Test
+  void tlsEngineWithWrongNameRejected() throws Exception {
+    Path certs = dir.resolve("certs");
+    Files.createDirectories(certs);
+    Files.copy(PemFilesTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
+    var serverTls =
+        SslContextBuilder.forServer(
+                PemFilesTest.TLS.resolve("server.pem").toFile(),
+                PemFilesTest.TLS.resolve("server-key-pkcs8.pem").toFile())
+            .build();
+
+    try (FakeTlsDockerEngine engine =
+        new FakeTlsDockerEngine(serverTls, head -> FakeDockerEngine.json(200, "OK", VERSION_20_10))) {
+      // The certificate names 127.0.0.1 and buildkitd, not localhost.
+      BuilderEndpoint endpoint =
+          BuilderEndpoint.parse(
+              "docker://tcp://localhost:" + engine.port(),
+              Map.of("DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", certs.toString()));
+
+      BuilderConnectionException error =
+          assertThrows(
+              BuilderConnectionException.class,
+              () -> BuilderConnections.open(endpoint, Duration.ofSeconds(10)));
+
+      assertTrue(
+          error.getMessage().startsWith("cannot connect to the Docker Engine at " + endpoint + ": TLS handshake failed"),
+          error.getMessage());
+      assertTrue(engine.requests.isEmpty(), engine.requests.toString());
     }
   }
 

@@ -41,10 +41,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +64,7 @@ final class FakeBuildkitd implements AutoCloseable {
   private final EventLoops loops = new EventLoops();
   private final Server server;
   final BlockingQueue<FakeSession> sessions = new LinkedBlockingQueue<>();
+  private final List<FakeSession> allSessions = new CopyOnWriteArrayList<>();
 
   private FakeBuildkitd(NettyServerBuilder builder) throws IOException {
     ServerInterceptor captureHeaders =
@@ -120,8 +123,9 @@ final class FakeBuildkitd implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    for (FakeSession session : sessions) {
+    for (FakeSession session : allSessions) {
       session.channel.shutdownNow();
+      session.channel.awaitTermination(5, TimeUnit.SECONDS);
     }
     server.shutdownNow();
     server.awaitTermination(5, TimeUnit.SECONDS);
@@ -157,6 +161,7 @@ final class FakeBuildkitd implements AutoCloseable {
         throw new IllegalStateException(e);
       }
       sessions.add(session);
+      allSessions.add(session);
       return session.fromClient;
     }
   }
@@ -173,6 +178,7 @@ final class FakeBuildkitd implements AutoCloseable {
     private final Queue<ByteBuf> early = new ArrayDeque<>();
     private Channel link;
     private boolean paused;
+    private boolean completed;
     private int deferredRequests;
 
     final StreamObserver<BytesMessage> fromClient =
@@ -193,9 +199,7 @@ final class FakeBuildkitd implements AutoCloseable {
             clientHalfClosed.complete(null);
             // buildkitd's session manager sees end of file, closes its connection and ends the stream.
             closeLink();
-            synchronized (FakeSession.this) {
-              toClient.onCompleted();
-            }
+            complete();
           }
         };
 
@@ -258,7 +262,14 @@ final class FakeBuildkitd implements AutoCloseable {
     /** Ends the stream from the builder side. */
     synchronized void end() {
       closeLink();
-      toClient.onCompleted();
+      complete();
+    }
+
+    private synchronized void complete() {
+      if (!completed) {
+        completed = true;
+        toClient.onCompleted();
+      }
     }
 
     private synchronized Channel currentLink() {
@@ -306,7 +317,9 @@ final class FakeBuildkitd implements AutoCloseable {
         buffer.readBytes(bytes);
         buffer.release();
         synchronized (FakeSession.this) {
-          toClient.onNext(BytesMessage.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+          if (!completed) {
+            toClient.onNext(BytesMessage.newBuilder().setData(ByteString.copyFrom(bytes)).build());
+          }
         }
       }
 

@@ -6,18 +6,18 @@ import java.util.Objects;
 /** Opens connections to BuildKit builders. */
 public final class BuilderConnections {
 
-  /** How long {@link #open(BuilderEndpoint)} waits for the builder to answer. */
+  /** How long {@link #open(BuilderEndpoint)} waits for the builder to respond. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private BuilderConnections() {}
 
-  /** Opens a connection, waiting up to {@link #DEFAULT_TIMEOUT} for the builder to answer. */
+  /** Opens a connection, waiting up to {@link #DEFAULT_TIMEOUT} for the builder to respond. */
   public static BuilderConnection open(BuilderEndpoint endpoint) throws BuilderConnectionException {
     return open(endpoint, DEFAULT_TIMEOUT);
   }
 
   /**
-   * Opens a connection and checks that the builder answers, by reading its BuildKit version (and for
+   * Opens a connection and checks that the builder responds, by reading its BuildKit version (and for
    * a Docker Engine, {@code GET /version} first). The caller owns the connection and closes it.
    *
    * @throws BuilderConnectionException if the builder cannot be reached or does not serve BuildKit;

@@ -74,7 +74,7 @@ final class SessionServer implements AutoCloseable {
     return new SessionServer(server, address, loops, List.copyOf(methodPaths));
   }
 
-  /** The full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
+  /** Returns the full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
   List<String> methodPaths() {
     return methodPaths;
   }

@@ -197,7 +197,7 @@ final class FakeBuildkitd implements AutoCloseable {
           @Override
           public void onCompleted() {
             clientHalfClosed.complete(null);
-            // buildkitd's session manager sees end of file, closes its connection and ends the stream.
+            // buildkitd's session manager reads end of file, closes its connection and ends the stream.
             closeLink();
             complete();
           }

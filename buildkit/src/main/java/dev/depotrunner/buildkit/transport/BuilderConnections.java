@@ -1,5 +1,6 @@
 package dev.depotrunner.buildkit.transport;
 
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,11 +26,17 @@ public final class BuilderConnections {
    */
   public static BuilderConnection open(BuilderEndpoint endpoint, Duration timeout)
       throws BuilderConnectionException {
+    return open(endpoint, timeout, Epoll.isAvailable());
+  }
+
+  /** Opens a connection on epoll sockets or, with {@code epoll} false, on NIO ones. */
+  static BuilderConnection open(BuilderEndpoint endpoint, Duration timeout, boolean epoll)
+      throws BuilderConnectionException {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(timeout, "timeout");
     return switch (endpoint.kind()) {
-      case BUILDKITD -> BuildkitdConnection.open(endpoint, timeout);
-      case DOCKER_ENGINE -> DockerEngineConnection.open(endpoint, timeout);
+      case BUILDKITD -> BuildkitdConnection.open(endpoint, timeout, epoll);
+      case DOCKER_ENGINE -> DockerEngineConnection.open(endpoint, timeout, epoll);
     };
   }
 }

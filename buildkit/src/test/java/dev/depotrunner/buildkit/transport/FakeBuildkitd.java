@@ -61,7 +61,7 @@ final class FakeBuildkitd implements AutoCloseable {
 
   private static final Context.Key<Metadata> HEADERS = Context.key("headers");
 
-  private final EventLoops loops = new EventLoops();
+  private final EventLoops loops = new EventLoops(Epoll.isAvailable());
   private final Server server;
   final BlockingQueue<FakeSession> sessions = new LinkedBlockingQueue<>();
   private final List<FakeSession> allSessions = new CopyOnWriteArrayList<>();

@@ -86,7 +86,10 @@ final class FakeBuildkitd implements AutoCloseable {
 
   static FakeBuildkitd onUnixSocket(Path socket) throws IOException {
     boolean epoll = Epoll.isAvailable();
-    SocketAddress address = new EventLoops(epoll).domainSocketAddress(socket);
+    SocketAddress address =
+        epoll
+            ? new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(socket.toString())
+            : java.net.UnixDomainSocketAddress.of(socket);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     if (epoll) {
       builder.channelType(EpollServerDomainSocketChannel.class);

@@ -87,7 +87,8 @@ class DockerIgnoreIT {
         context.toString());
 
     assertNotEquals(0, run.exitCode());
-    assertTrue(run.stderr().contains(pattern), run.stderr());
+    assertTrue(run.stderr().contains("\"" + pattern + "\""), run.stderr());
+    assertTrue(run.stderr().contains(context.resolve(".dockerignore").toString()), run.stderr());
   }
 
   static Stream<String> malformedPatterns() {

@@ -8,8 +8,11 @@ import dev.depotrunner.buildkit.auth.AuthProvider;
 import dev.depotrunner.buildkit.auth.AuthProviderOptions;
 import dev.depotrunner.buildkit.content.ContentStoreException;
 import dev.depotrunner.buildkit.content.ContentStores;
+import dev.depotrunner.buildkit.filesync.DockerIgnore;
 import dev.depotrunner.buildkit.filesync.FileSendTargets;
 import dev.depotrunner.buildkit.filesync.FileSyncService;
+import dev.depotrunner.buildkit.filesync.InvalidPatternException;
+import dev.depotrunner.buildkit.filesync.PatternMatcher;
 import dev.depotrunner.buildkit.progress.SourceLocation;
 import dev.depotrunner.buildkit.proto.control.CacheOptionsEntry;
 import dev.depotrunner.buildkit.proto.control.Exporter;
@@ -27,6 +30,8 @@ import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +90,7 @@ public final class BuildStep {
     SolvePlanBuilderProfile profile = describeBuilder(client, connection);
     SolvePlan plan = plan(options, profile);
     plan.warnings().forEach(warning -> notice(BuildEvent.Level.WARNING, warning));
+    checkDockerIgnore(plan);
 
     ContentStores stores = prepareContentStores(plan);
     Session session = openSession(plan, stores);
@@ -159,6 +165,35 @@ public final class BuildStep {
       return SolvePlanner.plan(options, profile);
     } catch (SolvePlanException e) {
       throw BuildStepException.of(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the .dockerignore the Dockerfile frontend will read ({@code <Dockerfile>.dockerignore} beside the
+   * Dockerfile, else {@code .dockerignore} in the context) and rejects a malformed pattern up front, because
+   * the builder's own message does not say which pattern or file is wrong.
+   */
+  private static void checkDockerIgnore(SolvePlan plan) throws BuildStepException {
+    Path context = plan.localDirs().get("context");
+    if (context == null) {
+      return;
+    }
+    Path dockerfileFolder = plan.localDirs().getOrDefault("dockerfile", context);
+    String dockerfileName = Path.of(plan.frontendAttributes().getOrDefault("filename", "Dockerfile")).getFileName().toString();
+    Path ignoreFile = dockerfileFolder.resolve(dockerfileName + ".dockerignore");
+    if (!Files.isRegularFile(ignoreFile)) {
+      ignoreFile = context.resolve(".dockerignore");
+    }
+    if (!Files.isRegularFile(ignoreFile)) {
+      return;
+    }
+
+    try {
+      PatternMatcher.compile(DockerIgnore.read(ignoreFile));
+    } catch (InvalidPatternException e) {
+      throw BuildStepException.of(e.getMessage() + " in " + ignoreFile + "; fix or remove that line", e);
+    } catch (IOException e) {
+      throw BuildStepException.of("failed to read " + ignoreFile + ": " + e.getMessage(), e);
     }
   }
 

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A client for one BuildKit builder's Control API: Solve with its Status stream and Session, plus the
- * builder's version and workers.
+ * A client for one BuildKit builder's Control API: Solve with its Status stream and Session, and the
+ * builder's workers.
  *
  * <p>The caller owns the {@link BuilderConnection} and closes it; this class only calls through it.
  */
@@ -262,7 +262,7 @@ public final class BuildKitClient {
             }
           }
         } catch (IOException e) {
-          // A detail that does not parse only loses context; the message still stands.
+          // A detail that does not parse only loses context, so the message is kept.
         }
       }
     }

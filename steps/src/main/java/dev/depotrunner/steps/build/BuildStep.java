@@ -91,6 +91,7 @@ public final class BuildStep {
     SolvePlan plan = plan(options, profile);
     plan.warnings().forEach(warning -> notice(BuildEvent.Level.WARNING, warning));
     checkDockerIgnore(plan);
+    checkEngineTransfers(plan, connection);
 
     ContentStores stores = prepareContentStores(plan);
     Session session = openSession(plan, stores);
@@ -165,6 +166,25 @@ public final class BuildStep {
       return SolvePlanner.plan(options, profile);
     } catch (SolvePlanException e) {
       throw BuildStepException.of(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Rejects the two results that need the Docker Engine API besides BuildKit: loading a tarball from a
+   * buildkitd builder into an engine, and pushing from an engine without the containerd image store.
+   */
+  private static void checkEngineTransfers(SolvePlan plan, BuilderConnection connection) throws BuildStepException {
+    // TODO: stream the docker tarball into POST /images/load and push through POST /images/{name}/push.
+    if (!plan.enginePushes().isEmpty()) {
+      throw BuildStepException.of("--push on " + connection.description() + " needs the engine's containerd image store,"
+          + " which this engine does not use: turn it on, or build with --load and run docker push "
+          + String.join(" ", plan.enginePushes()), null);
+    }
+    for (SolvePlan.Exporter exporter : plan.exporters()) {
+      if (exporter.destination() instanceof SolvePlan.DockerEngine) {
+        throw BuildStepException.of("--load from the buildkitd builder at " + connection.description()
+            + " is not supported yet: write the image with -o type=docker,dest=image.tar and run docker load -i image.tar", null);
+      }
     }
   }
 

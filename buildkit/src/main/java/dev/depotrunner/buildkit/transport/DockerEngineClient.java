@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -30,6 +32,7 @@ final class DockerEngineClient {
   private static final String UNIX_SOCKET_HOST = "docker";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HANDSHAKE_ERRORS = "handshake-errors";
 
   private final BuilderEndpoint endpoint;
   private final EventLoops loops;
@@ -174,6 +177,7 @@ final class DockerEngineClient {
           protected void initChannel(Channel channel) {
             if (ssl != null) {
               channel.pipeline().addLast("tls", newTlsHandler(channel));
+              channel.pipeline().addLast(HANDSHAKE_ERRORS, new HandshakeErrorSink());
             }
           }
         });
@@ -187,6 +191,7 @@ final class DockerEngineClient {
             return;
           }
           Channel channel = connecting.channel();
+          loops.track(channel);
           SslHandler tls = channel.pipeline().get(SslHandler.class);
           if (tls == null) {
             connected.complete(channel);
@@ -196,6 +201,7 @@ final class DockerEngineClient {
               .addListener(
                   handshake -> {
                     if (handshake.isSuccess()) {
+                      channel.pipeline().remove(HANDSHAKE_ERRORS);
                       connected.complete(channel);
                     } else {
                       channel.close();
@@ -254,6 +260,17 @@ final class DockerEngineClient {
       return response.head().reason();
     }
     return body.length() > 200 ? body.substring(0, 200) + "..." : body;
+  }
+
+  /**
+   * Takes the exception a failed TLS handshake fires down the pipeline, which the handshake future
+   * already reports, so netty does not log it as unhandled.
+   */
+  private static final class HandshakeErrorSink extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   /** Carries a checked exception through a CompletableFuture stage. */

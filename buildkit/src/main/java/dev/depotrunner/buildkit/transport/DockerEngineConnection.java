@@ -207,8 +207,8 @@ final class DockerEngineConnection extends AbstractBuilderConnection {
 
   @Override
   public void close() {
-    super.close();
     acceptor.close();
+    super.close();
   }
 
   private static void close(UpgradeAcceptor acceptor, ManagedChannel channel, EventLoops loops) {

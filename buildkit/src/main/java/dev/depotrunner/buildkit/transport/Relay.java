@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,7 +71,19 @@ final class Relay {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      peer.write(msg).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+      peer.write(msg).addListener(this::writeDone);
+    }
+
+    private void writeDone(Future<? super Void> future) {
+      if (future.isSuccess()) {
+        return;
+      }
+      // A write to a peer that is closing fails with ClosedChannelException; that is the normal end.
+      if (!(future.cause() instanceof ClosedChannelException)) {
+        LOG.log(Level.FINE, "relay write to " + peer + " failed", future.cause());
+        onError.accept(future.cause());
+      }
+      peer.close();
     }
 
     @Override

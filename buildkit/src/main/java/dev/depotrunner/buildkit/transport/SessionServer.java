@@ -81,12 +81,14 @@ final class SessionServer implements AutoCloseable {
 
   /** Opens a raw byte channel to the server, with auto-read off until a relay takes it over. */
   ChannelFuture connect() {
-    return new Bootstrap()
+    ChannelFuture connecting = new Bootstrap()
         .group(loops.local())
         .channel(LocalChannel.class)
         .option(ChannelOption.AUTO_READ, false)
         .handler(new ChannelInboundHandlerAdapter())
         .connect(address);
+    loops.track(connecting.channel());
+    return connecting;
   }
 
   @Override

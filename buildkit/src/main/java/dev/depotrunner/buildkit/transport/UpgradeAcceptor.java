@@ -46,6 +46,7 @@ final class UpgradeAcceptor implements AutoCloseable {
                 new ChannelInitializer<LocalChannel>() {
                   @Override
                   protected void initChannel(LocalChannel channel) {
+                    loops.track(channel);
                     acceptor.accept(channel);
                   }
                 });

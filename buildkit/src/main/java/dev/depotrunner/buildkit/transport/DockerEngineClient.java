@@ -44,11 +44,11 @@ final class DockerEngineClient {
     this.ssl = ssl;
   }
 
-  /** The engine's answer to {@code GET /version}: the engine version and its current API version. */
+  /** The engine's response to {@code GET /version}: the engine version and its current API version. */
   record EngineVersion(String version, String apiVersion, String minApiVersion) {}
 
   /**
-   * A failed HTTP exchange: the engine answered with an error status. The message carries the
+   * A failed HTTP exchange: the engine returned an error status. The message contains the
    * engine's own error text.
    */
   static final class EngineResponseException extends IOException {
@@ -73,7 +73,7 @@ final class DockerEngineClient {
               try {
                 json = JSON.readTree(response.body());
               } catch (IOException e) {
-                throw new IllegalArgumentException("the engine's /version answer is not JSON", e);
+                throw new IllegalArgumentException("the engine's /version response is not JSON", e);
               }
               return new EngineVersion(
                   json.path("Version").asText(""),
@@ -96,7 +96,7 @@ final class DockerEngineClient {
 
   /**
    * Sends {@code POST path} with {@code Upgrade: h2c}. On {@code 101 Switching Protocols} completes
-   * with the channel, auto-read off and the {@link HttpExchange} still in its pipeline holding any
+   * with the channel, auto-read off and the {@link HttpExchange} still in its pipeline, keeping any
    * bytes read past the head; the caller takes them with {@link #takeOver}.
    */
   CompletableFuture<Channel> upgrade(String path, List<Map.Entry<String, String>> headers) {
@@ -254,7 +254,7 @@ final class DockerEngineClient {
         return json.get("message").asText();
       }
     } catch (IOException e) {
-      // Not JSON: older engines answer unknown paths with plain text.
+      // Not JSON: older engines return plain text for unknown paths.
     }
     if (body.isEmpty()) {
       return response.head().reason();

@@ -3,7 +3,6 @@ package dev.depotrunner.buildkit.transport;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.group.ChannelGroup;
 import io.grpc.netty.shaded.io.netty.channel.group.DefaultChannelGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -37,10 +36,6 @@ final class EventLoops implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final EventLoopGroup sockets;
   private final EventLoopGroup local;
-
-  EventLoops() {
-    this(Epoll.isAvailable());
-  }
 
   EventLoops(boolean useEpoll) {
     KeepAliveWarningFilter.install();

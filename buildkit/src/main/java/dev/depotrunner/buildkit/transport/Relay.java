@@ -91,8 +91,8 @@ final class Relay {
       peer.flush();
       if (!peer.isWritable()) {
         ctx.channel().config().setAutoRead(false);
-        // The peer runs on another event loop and may have drained between the check and the pause;
-        // its writability event then came too early to resume this side, so check once more.
+        // The peer runs on another event loop and may have drained between the check and the pause.
+        // Its writability event then came too early to resume this side, so check once more.
         if (peer.isWritable()) {
           ctx.channel().config().setAutoRead(true);
         }

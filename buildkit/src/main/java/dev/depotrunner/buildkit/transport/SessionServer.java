@@ -95,7 +95,7 @@ final class SessionServer implements AutoCloseable {
     return NON_BLOCKING_SERVICES.contains(service) ? DIRECT : null;
   }
 
-  /** The full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
+  /** Returns the full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
   List<String> methodPaths() {
     return methodPaths;
   }

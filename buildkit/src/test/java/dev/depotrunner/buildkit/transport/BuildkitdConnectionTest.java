@@ -72,6 +72,23 @@ class BuildkitdConnectionTest {
   }
 
   @Test
+  void nioTransportCarriesSession() throws Exception {
+    try (BuilderConnection connection =
+            BuilderConnections.open(endpoint, BuilderConnections.DEFAULT_TIMEOUT, false);
+        AttachedSession attached = connection.attach(sessionWith(new BytesService(), "nio"))) {
+      FakeSession fake = buildkitd.awaitSession();
+
+      var response =
+          HealthGrpc.newBlockingStub(fake.channel)
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+
+      assertEquals(FakeBuildkitd.VERSION, connection.version().buildkit().orElseThrow());
+      assertEquals(ServingStatus.SERVING, response.getStatus());
+    }
+  }
+
+  @Test
   void attachSendsSessionHeaders() throws Exception {
     Session session = sessionWith(new BytesService(), "contexte-été");
 

@@ -61,7 +61,7 @@ final class FakeBuildkitd implements AutoCloseable {
 
   private static final Context.Key<Metadata> HEADERS = Context.key("headers");
 
-  private final EventLoops loops = new EventLoops();
+  private final EventLoops loops = new EventLoops(Epoll.isAvailable());
   private final Server server;
   final BlockingQueue<FakeSession> sessions = new LinkedBlockingQueue<>();
   private final List<FakeSession> allSessions = new CopyOnWriteArrayList<>();
@@ -86,7 +86,10 @@ final class FakeBuildkitd implements AutoCloseable {
 
   static FakeBuildkitd onUnixSocket(Path socket) throws IOException {
     boolean epoll = Epoll.isAvailable();
-    SocketAddress address = new EventLoops(epoll).domainSocketAddress(socket);
+    SocketAddress address =
+        epoll
+            ? new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(socket.toString())
+            : java.net.UnixDomainSocketAddress.of(socket);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
     if (epoll) {
       builder.channelType(EpollServerDomainSocketChannel.class);
@@ -197,7 +200,7 @@ final class FakeBuildkitd implements AutoCloseable {
           @Override
           public void onCompleted() {
             clientHalfClosed.complete(null);
-            // buildkitd's session manager sees end of file, closes its connection and ends the stream.
+            // buildkitd's session manager reads end of file, closes its connection and ends the stream.
             closeLink();
             complete();
           }

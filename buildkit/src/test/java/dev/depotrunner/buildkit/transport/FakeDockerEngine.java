@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * An HTTP/1.1 server on a unix socket that answers each request head with a fixed response from
+ * An HTTP/1.1 server on a unix socket that responds to each request head with a fixed response from
  * {@code responder}, for the Docker Engine paths that never reach HTTP/2.
  */
 final class FakeDockerEngine implements AutoCloseable {
@@ -51,13 +51,13 @@ final class FakeDockerEngine implements AutoCloseable {
 
   private static String readHead(SocketChannel connection) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
-    ByteBuffer one = ByteBuffer.allocate(1);
+    ByteBuffer oneByte = ByteBuffer.allocate(1);
     while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-      one.clear();
-      if (connection.read(one) < 0) {
+      oneByte.clear();
+      if (connection.read(oneByte) < 0) {
         break;
       }
-      head.write(one.array(), 0, 1);
+      head.write(oneByte.array(), 0, 1);
     }
     return head.toString(StandardCharsets.ISO_8859_1);
   }

@@ -45,11 +45,9 @@ final class EventLoops implements AutoCloseable {
             1,
             new DefaultThreadFactory("buildkit-socket", true),
             useEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    // One thread, so that both ends of each LocalChannel pair share it and a write reaches the peer
-    // without a task hand-off; the relay and gRPC handlers do no blocking work on it.
     this.local =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("buildkit-local", true), LocalIoHandler.newFactory());
+            2, new DefaultThreadFactory("buildkit-local", true), LocalIoHandler.newFactory());
   }
 
   EventLoopGroup sockets() {

@@ -42,13 +42,17 @@ prepare_depot() {
   depot_version=$("$depot_bin" --version 2>&1 | tail -n 1) \
     || die "'$depot_bin --version' failed: $depot_version"
 
-  local help
-  help=$("$depot_bin" build --help 2>&1) || die "'$depot_bin build --help' failed: $help"
+  # Both tools must do the same work: keep the result in the build cache and export nothing. Without
+  # an output, either tool exports an image into the engine. check_no_export catches a depot that
+  # would take cacheonly for an exporter.
+  depot_build=("$depot_bin" build --progress=plain --output type=cacheonly)
+}
 
-  # Both tools must do the same work: keep the result in the build cache and export nothing.
-  depot_build=("$depot_bin" build --progress=plain)
-  if grep -q cacheonly <<<"$help"; then
-    depot_build+=(--output type=cacheonly)
+# Warns when a build exported anything, since the other tool then did less work.
+check_no_export() {
+  local tool=$1 log=$2
+  if grep -q -E '^#[0-9]+ exporting to ' "$log"; then
+    echo "   WARNING: $tool exported a result although it was given --output type=cacheonly. Log: $log"
   fi
 }
 
@@ -66,6 +70,17 @@ has_large_scenario() {
     [[ "$scenario" == large-* ]] && return 0
   done
   return 1
+}
+
+# Waits until no other bench/run uses the cache folder: two runs would rewrite and prune each other's
+# inputs and compete for the cores.
+lock_cache_dir() {
+  mkdir -p "$cache_dir"
+  exec {lock_fd}>"$cache_dir/.lock"
+  if ! flock -n "$lock_fd"; then
+    echo "Waiting for another bench/run that uses $cache_dir..." >&2
+    flock "$lock_fd"
+  fi
 }
 
 prepare_inputs() {
@@ -226,7 +241,8 @@ rewrite_one_file() {
   printf 'changed %d at %s\n' "$touch_count" "$EPOCHREALTIME" >"$onefile_path"
 }
 
-# Runs one build with the scenario's inputs. Its output goes to LOG and the max RSS in KB to TIME_FILE.
+# Runs one build with the scenario's inputs. Its output goes to LOG, and "max RSS in KB, user CPU
+# seconds, system CPU seconds" go to TIME_FILE.
 run_tool() {
   local scenario=$1 tool=$2 log=$3 time_file=$4
   local -a command
@@ -242,14 +258,14 @@ run_tool() {
 
   # timeout kills the whole process group, so a hung client cannot stall the benchmark.
   timeout --kill-after=10 "$build_timeout" \
-    /usr/bin/time -f '%M' -o "$time_file" "${command[@]}" >"$log" 2>&1
+    /usr/bin/time -f '%M %U %S' -o "$time_file" "${command[@]}" >"$log" 2>&1
 }
 
 time_build() {
   local scenario=$1 tool=$2 round=$3
   local log="$run_dir/$scenario-$tool-$round.log"
   local time_file="$run_dir/$scenario-$tool-$round.time"
-  local start end status=0 seconds rss_kb sent
+  local start end status=0 seconds rss_kb cpu_seconds sent
 
   # Pruning or rewriting a file stays out of the timed span.
   if ! prepare_run "$scenario" >"$log" 2>&1; then
@@ -264,9 +280,10 @@ time_build() {
   end=$EPOCHREALTIME
 
   seconds=$(awk -v start="$start" -v end="$end" 'BEGIN {printf "%.3f", end - start}')
-  rss_kb=$(tail -n 1 "$time_file" 2>/dev/null | grep -E '^[0-9]+$' || echo 0)
+  read -r rss_kb cpu_seconds < <(read_time_file "$time_file")
   sent=$(context_bytes_sent "$log")
-  printf '%s\t%s\t%d\t%s\t%s\t%s\t%d\n' "$scenario" "$tool" "$round" "$seconds" "$rss_kb" "$sent" "$status" >>"$results"
+  printf '%s\t%s\t%d\t%s\t%s\t%s\t%d\t%s\n' \
+    "$scenario" "$tool" "$round" "$seconds" "$rss_kb" "$sent" "$status" "$cpu_seconds" >>"$results"
 
   if ((status != 0)); then
     failed_builds=$((failed_builds + 1))
@@ -274,8 +291,18 @@ time_build() {
     tail -n 5 "$log" | sed 's/^/     | /'
     return
   fi
-  printf '   %-6s run %d/%d  %7.3f s  %6s max RSS  context sent %s\n' \
-    "$tool" "$round" "$runs" "$seconds" "$(format_kb "$rss_kb")" "$(format_bytes "$sent")"
+  check_no_export "$tool" "$log"
+  printf '   %-6s run %d/%d  %7.3f s  %6.2f s CPU  %6s max RSS  context sent %s\n' \
+    "$tool" "$round" "$runs" "$seconds" "$cpu_seconds" "$(format_kb "$rss_kb")" "$(format_bytes "$sent")"
+}
+
+# Prints "max_rss_kb cpu_seconds" from /usr/bin/time's report, or "0 0" when the client was killed
+# before time wrote it. The report's last line holds the numbers, after any "Command exited" line.
+read_time_file() {
+  awk 'END {
+    if (NF == 3 && $1 ~ /^[0-9]+$/) printf "%d %.2f\n", $1, $2 + $3
+    else print "0 0"
+  }' "$1" 2>/dev/null || echo "0 0"
 }
 
 # Prints the bytes of the last "transferring context: 105.78MB" progress line, the engine's own
@@ -295,7 +322,7 @@ context_bytes_sent() {
 }
 
 format_kb() {
-  awk -v kb="$1" 'BEGIN {printf "%.0f MB", kb / 1024}'
+  awk -v kb="$1" 'BEGIN {printf "%.0f MiB", kb / 1024}'
 }
 
 format_bytes() {
@@ -307,7 +334,8 @@ format_bytes() {
   }'
 }
 
-# Prints "median_seconds max_rss_kb median_sent_bytes successful_runs" for one tool in one scenario.
+# Prints "median_seconds max_rss_kb median_sent_bytes successful_runs median_cpu_seconds" for one tool
+# in one scenario.
 tool_stats() {
   local scenario=$1 tool=$2
   awk -F '\t' -v scenario="$scenario" -v tool="$tool" '
@@ -315,6 +343,7 @@ tool_stats() {
       n++
       seconds[n] = $4
       sent[n] = $6
+      cpu[n] = $8
       if ($5 > rss) rss = $5
     }
     function median(values, count,    i, j, swap) {
@@ -326,44 +355,46 @@ tool_stats() {
       return (values[count / 2] + values[count / 2 + 1]) / 2
     }
     END {
-      if (n == 0) { print "- - - 0"; exit }
-      printf "%.3f %d %.0f %d\n", median(seconds, n), rss, median(sent, n), n
+      if (n == 0) { print "- - - 0 -"; exit }
+      printf "%.3f %d %.0f %d %.2f\n", median(seconds, n), rss, median(sent, n), n, median(cpu, n)
     }
   ' "$results"
 }
 
 print_scenario_summary() {
-  local scenario=$1 tool median rss sent count
+  local scenario=$1 tool median rss sent count cpu
   for tool in "${tool_list[@]}"; do
-    read -r median rss sent count < <(tool_stats "$scenario" "$tool")
+    read -r median rss sent count cpu < <(tool_stats "$scenario" "$tool")
     if ((count == 0)); then
       printf '   %-6s no successful run\n' "$tool"
     else
-      printf '   %-6s median %7.3f s over %d runs, peak %s\n' "$tool" "$median" "$count" "$(format_kb "$rss")"
+      printf '   %-6s median %7.3f s, %.2f s CPU over %d runs, peak %s\n' \
+        "$tool" "$median" "$cpu" "$count" "$(format_kb "$rss")"
     fi
   done
 }
 
 print_table() {
   local scenario
-  echo "| scenario | depot median | buildx median | depot/buildx | depot max RSS | buildx max RSS | context sent (depot / buildx) | targets |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| scenario | runs | depot median | buildx median | depot/buildx | client CPU (depot / buildx) | depot max RSS | buildx max RSS | context sent (depot / buildx) | targets |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   for scenario in "${scenario_list[@]}"; do
     print_table_row "$scenario"
   done
   echo
-  echo "Targets: depot at least as fast as buildx in every scenario; depot's max RSS under 256 MB on the"
-  echo "$large_file_count-file context. Medians of $runs timed runs; max RSS is the largest over those runs."
+  echo "Targets: depot at least as fast as buildx in every scenario; depot's max RSS under 256 MiB on the"
+  echo "$large_file_count-file context. Runs counts the successful timed runs (depot / buildx). Times and"
+  echo "client CPU (user + system) are medians over them, max RSS is the largest."
 }
 
 print_table_row() {
   local scenario=$1
-  local depot_median depot_rss depot_sent depot_count
-  local buildx_median buildx_rss buildx_sent buildx_count
+  local depot_median depot_rss depot_sent depot_count depot_cpu
+  local buildx_median buildx_rss buildx_sent buildx_count buildx_cpu
   local ratio=- targets=()
 
-  read -r depot_median depot_rss depot_sent depot_count < <(tool_stats "$scenario" depot)
-  read -r buildx_median buildx_rss buildx_sent buildx_count < <(tool_stats "$scenario" buildx)
+  read -r depot_median depot_rss depot_sent depot_count depot_cpu < <(tool_stats "$scenario" depot)
+  read -r buildx_median buildx_rss buildx_sent buildx_count buildx_cpu < <(tool_stats "$scenario" buildx)
 
   if ((depot_count > 0 && buildx_count > 0)); then
     ratio=$(awk -v a="$depot_median" -v b="$buildx_median" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')
@@ -389,11 +420,14 @@ print_table_row() {
 
   local joined
   joined=$(IFS=,; echo "${targets[*]:-}")
-  printf '| %s | %s | %s | %s | %s | %s | %s / %s | %s |\n' \
+  printf '| %s | %s / %s | %s | %s | %s | %s / %s | %s | %s | %s / %s | %s |\n' \
     "$scenario" \
+    "$depot_count" "$buildx_count" \
     "$(format_seconds "$depot_median" "$depot_count")" \
     "$(format_seconds "$buildx_median" "$buildx_count")" \
     "$ratio" \
+    "$(format_seconds "$depot_cpu" "$depot_count")" \
+    "$(format_seconds "$buildx_cpu" "$buildx_count")" \
     "$(format_rss "$depot_rss" "$depot_count")" \
     "$(format_rss "$buildx_rss" "$buildx_count")" \
     "$(format_sent "$depot_sent" "$depot_count")" \
@@ -411,4 +445,16 @@ format_rss() {
 
 format_sent() {
   if (($2 == 0)); then echo -; else format_bytes "$1"; fi
+}
+
+# Prints the table of the run whose results.tsv is in DIR, with the scenarios and tools
+# that the file contains.
+summarize() {
+  results="$1/results.tsv"
+  [[ -f "$results" ]] || die "no results.tsv in '$1'; pass the logs folder that bench/run printed"
+
+  mapfile -t scenario_list < <(awk -F '\t' '!seen[$1]++ {print $1}' "$results")
+  mapfile -t tool_list < <(awk -F '\t' '!seen[$2]++ {print $2}' "$results")
+
+  print_table
 }

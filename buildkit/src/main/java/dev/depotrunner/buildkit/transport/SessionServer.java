@@ -1,10 +1,7 @@
 package dev.depotrunner.buildkit.transport;
 
-import dev.depotrunner.buildkit.proto.filesync.FileSyncGrpc;
 import dev.depotrunner.buildkit.session.Session;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,9 +16,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,15 +28,6 @@ final class SessionServer implements AutoCloseable {
 
   /** BuildKit's own limit for session messages (containerd's defaults.DefaultMaxRecvMsgSize). */
   static final int MAX_MESSAGE_BYTES = 16 << 20;
-
-  /**
-   * Services whose handlers only queue work and never block, so their calls run on the event loop.
-   * A context transfer is hundreds of thousands of small messages, and handing each to an executor
-   * thread costs more than handling it.
-   */
-  private static final Set<String> NON_BLOCKING_SERVICES = Set.of(FileSyncGrpc.SERVICE_NAME, HealthGrpc.SERVICE_NAME);
-
-  private static final Executor DIRECT = Runnable::run;
 
   private final Server server;
   private final LocalAddress address;
@@ -75,8 +61,7 @@ final class SessionServer implements AutoCloseable {
             .channelType(LocalServerChannel.class)
             .bossEventLoopGroup(loops.local())
             .workerEventLoopGroup(loops.local())
-            .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-            .callExecutor(SessionServer::callExecutor);
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES);
     List<String> methodPaths = new ArrayList<>();
     for (ServerServiceDefinition service : services) {
       builder.addService(service);
@@ -87,12 +72,6 @@ final class SessionServer implements AutoCloseable {
 
     Server server = builder.build().start();
     return new SessionServer(server, address, loops, List.copyOf(methodPaths));
-  }
-
-  /** Returns the direct executor for non-blocking services, or null for the server's default executor. */
-  private static Executor callExecutor(ServerCall<?, ?> call, Metadata headers) {
-    String service = call.getMethodDescriptor().getServiceName();
-    return NON_BLOCKING_SERVICES.contains(service) ? DIRECT : null;
   }
 
   /** Returns the full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */

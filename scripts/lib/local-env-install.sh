@@ -19,6 +19,9 @@ readonly APT_PACKAGES=(
   iptables
   libdevmapper1.02.1
   libsystemd0
+  # The SSH forwarding tests generate keys and run a real agent.
+  openssh-client
+  openssl
   runc
   tini
 )

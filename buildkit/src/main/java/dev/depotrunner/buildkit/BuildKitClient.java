@@ -36,8 +36,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A client for one BuildKit builder's Control API: Solve with its Status stream and Session, plus the
- * builder's version and workers.
+ * A client for one BuildKit builder's Control API: Solve with its Status stream and Session, and the
+ * builder's workers.
  *
  * <p>The caller owns the {@link BuilderConnection} and closes it; this class only calls through it.
  */
@@ -250,7 +250,10 @@ public final class BuildKitClient {
             }
           } else {
             switch (type) {
-              case "errdefs.Source" -> sources.add(sourceLocation(detail.unpack(Source.class)));
+              case "errdefs.Source" -> {
+                Source source = detail.unpack(Source.class);
+                sources.add(SolveStatuses.toSourceLocation(source.getInfo(), source.getRangesList()));
+              }
               case "errdefs.Vertex" -> vertex = detail.unpack(Vertex.class).getDigest();
               case "errdefs.FrontendCap" -> missingCapability = detail.unpack(FrontendCap.class).getName();
               default -> {
@@ -259,7 +262,7 @@ public final class BuildKitClient {
             }
           }
         } catch (IOException e) {
-          // A detail that does not parse only loses context; the message still stands.
+          // A detail that does not parse only loses context, so the message is kept.
         }
       }
     }
@@ -278,14 +281,6 @@ public final class BuildKitClient {
       return new BuildKitException("lost the connection to the builder at " + builder + ": " + message, error);
     }
     return new SolveFailedException(message, vertex, sources, error);
-  }
-
-  private static SourceLocation sourceLocation(Source source) {
-    List<SourceLocation.LineRange> ranges = new ArrayList<>();
-    for (var range : source.getRangesList()) {
-      ranges.add(new SourceLocation.LineRange(range.getStart().getLine(), range.getEnd().getLine()));
-    }
-    return new SourceLocation(source.getInfo().getFilename(), source.getInfo().getData().toByteArray(), ranges);
   }
 
   private static SourceLocation sourceLocation(JsonNode source) {

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Fetches registry bearer tokens from a token endpoint, as the Docker registry token
@@ -50,11 +51,12 @@ final class TokenFetcher {
   private static final int MAX_CACHED_TOKENS = 256;
   private static final String USER_AGENT = "depot-runner";
 
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final Clock clock;
   private final Map<CacheKey, CachedToken> cache = new LinkedHashMap<>();
 
-  TokenFetcher(HttpClient http, Clock clock) {
+  /** @param http called on the first request only, so a build that fetches no token never creates a client */
+  TokenFetcher(Supplier<HttpClient> http, Clock clock) {
     this.http = http;
     this.clock = clock;
   }
@@ -237,7 +239,7 @@ final class TokenFetcher {
     }
 
     try {
-      return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return http.get().send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new TokenFetchException(
           failure + ": " + method + " request to " + displayUri(uri) + " failed: " + e, 0, e);

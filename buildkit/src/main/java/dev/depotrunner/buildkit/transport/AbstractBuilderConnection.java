@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** What both builder connections share: the channel, the event loops and the attached sessions. */
+/** The base of both builder connections: the channel, the event loops and the attached sessions. */
 abstract class AbstractBuilderConnection implements BuilderConnection {
 
   /** How long closing a session waits for the builder to end it before cancelling. */

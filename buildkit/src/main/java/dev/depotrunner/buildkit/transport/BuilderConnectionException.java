@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * A builder that cannot be reached or used: the socket is missing, the connection is refused, TLS
  * fails, or a Docker Engine does not serve BuildKit. The message is one line that names the builder
- * address and what to check; the cause holds the underlying error.
+ * address and what to check; the cause is the underlying error.
  */
 public class BuilderConnectionException extends IOException {
 
@@ -16,7 +16,7 @@ public class BuilderConnectionException extends IOException {
     this.endpoint = endpoint;
   }
 
-  /** The builder address, in {@link BuilderEndpoint#toString()} form. */
+  /** Returns the builder address, in {@link BuilderEndpoint#toString()} form. */
   public String endpoint() {
     return endpoint;
   }

@@ -276,17 +276,17 @@ public final class BuilderEndpoint {
     return kind;
   }
 
-  /** The unix socket, for {@code unix://} addresses. */
+  /** Returns the unix socket, for {@code unix://} addresses. */
   public Optional<Path> socketPath() {
     return Optional.ofNullable(socketPath);
   }
 
-  /** The host name or IP address, for {@code tcp://} addresses; IPv6 without brackets. */
+  /** Returns the host name or IP address, for {@code tcp://} addresses, IPv6 without brackets. */
   public Optional<String> host() {
     return Optional.ofNullable(host);
   }
 
-  /** The TCP port, or 0 for a unix socket. */
+  /** Returns the TCP port, or 0 for a unix socket. */
   public int port() {
     return port;
   }
@@ -295,7 +295,7 @@ public final class BuilderEndpoint {
     return Optional.ofNullable(tls);
   }
 
-  /** The address in the accepted form, such as {@code docker://tcp://docker:2376}. */
+  /** Returns the address in the accepted form, such as {@code docker://tcp://docker:2376}. */
   @Override
   public String toString() {
     String address;

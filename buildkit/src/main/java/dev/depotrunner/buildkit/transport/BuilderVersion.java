@@ -28,7 +28,7 @@ public final class BuilderVersion {
   /**
    * The BuildKit version as reported, such as {@code v0.23.2}. Empty before BuildKit v0.11, and when
    * the builder was built without a version (it then reports {@code v0.0.0+unknown}); callers that
-   * gate a feature should then try it and report an Unimplemented answer instead.
+   * gate a feature should then try it and report an Unimplemented status instead.
    */
   public Optional<String> buildkit() {
     return Optional.ofNullable(buildkit);
@@ -78,7 +78,7 @@ public final class BuilderVersion {
     };
   }
 
-  /** A description for messages, such as {@code BuildKit v0.23.2 (Docker Engine 28.3.3)}. */
+  /** Returns a description for messages, such as {@code BuildKit v0.23.2 (Docker Engine 28.3.3)}. */
   @Override
   public String toString() {
     String buildkitPart = buildkit != null ? "BuildKit " + buildkit : "BuildKit of unknown version";

@@ -28,14 +28,14 @@ final class BuildkitdConnection extends AbstractBuilderConnection {
     super(endpoint, loops, channel);
   }
 
-  static BuildkitdConnection open(BuilderEndpoint endpoint, Duration timeout)
+  static BuildkitdConnection open(BuilderEndpoint endpoint, Duration timeout, boolean epoll)
       throws BuilderConnectionException {
     Path socket = endpoint.socketPath().orElse(null);
     if (socket != null && !Files.exists(socket)) {
       throw BuilderConnectionException.unreachable(endpoint, "no such file", null);
     }
 
-    EventLoops loops = new EventLoops();
+    EventLoops loops = new EventLoops(epoll);
     ManagedChannel channel = null;
     try {
       channel = buildChannel(endpoint, loops);

@@ -58,7 +58,7 @@ final class ConnectFailures {
     return message;
   }
 
-  /** Whether a gRPC failure means the builder was not reached, as opposed to an answer it gave. */
+  /** Returns whether a gRPC failure means the builder was not reached, as opposed to an error it returned. */
   static boolean isUnreachable(StatusRuntimeException error) {
     Status.Code code = error.getStatus().getCode();
     return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;

@@ -11,14 +11,14 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Reads the BuildKit version over the Control API, which also proves the builder answers. */
+/** Reads the BuildKit version over the Control API, which also proves that the builder responds. */
 final class ControlProbe {
 
   private ControlProbe() {}
 
   /**
    * Returns the BuildKit version, or null when the builder reports none. {@code Control.Info} exists
-   * from BuildKit v0.11; older builders answer Unimplemented, and then the first worker record that
+   * from BuildKit v0.11; older builders return Unimplemented, and then the first worker record that
    * carries a version is used.
    *
    * @throws StatusRuntimeException if the builder cannot be reached or fails the call

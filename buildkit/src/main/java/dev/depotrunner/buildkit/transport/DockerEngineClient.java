@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFuture;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInitializer;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -30,6 +32,7 @@ final class DockerEngineClient {
   private static final String UNIX_SOCKET_HOST = "docker";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HANDSHAKE_ERRORS = "handshake-errors";
 
   private final BuilderEndpoint endpoint;
   private final EventLoops loops;
@@ -41,11 +44,11 @@ final class DockerEngineClient {
     this.ssl = ssl;
   }
 
-  /** The engine's answer to {@code GET /version}: the engine version and its current API version. */
+  /** The engine's response to {@code GET /version}: the engine version and its current API version. */
   record EngineVersion(String version, String apiVersion, String minApiVersion) {}
 
   /**
-   * A failed HTTP exchange: the engine answered with an error status. The message carries the
+   * A failed HTTP exchange: the engine returned an error status. The message contains the
    * engine's own error text.
    */
   static final class EngineResponseException extends IOException {
@@ -70,7 +73,7 @@ final class DockerEngineClient {
               try {
                 json = JSON.readTree(response.body());
               } catch (IOException e) {
-                throw new IllegalArgumentException("the engine's /version answer is not JSON", e);
+                throw new IllegalArgumentException("the engine's /version response is not JSON", e);
               }
               return new EngineVersion(
                   json.path("Version").asText(""),
@@ -93,7 +96,7 @@ final class DockerEngineClient {
 
   /**
    * Sends {@code POST path} with {@code Upgrade: h2c}. On {@code 101 Switching Protocols} completes
-   * with the channel, auto-read off and the {@link HttpExchange} still in its pipeline holding any
+   * with the channel, auto-read off and the {@link HttpExchange} still in its pipeline, keeping any
    * bytes read past the head; the caller takes them with {@link #takeOver}.
    */
   CompletableFuture<Channel> upgrade(String path, List<Map.Entry<String, String>> headers) {
@@ -174,6 +177,7 @@ final class DockerEngineClient {
           protected void initChannel(Channel channel) {
             if (ssl != null) {
               channel.pipeline().addLast("tls", newTlsHandler(channel));
+              channel.pipeline().addLast(HANDSHAKE_ERRORS, new HandshakeErrorSink());
             }
           }
         });
@@ -187,6 +191,7 @@ final class DockerEngineClient {
             return;
           }
           Channel channel = connecting.channel();
+          loops.track(channel);
           SslHandler tls = channel.pipeline().get(SslHandler.class);
           if (tls == null) {
             connected.complete(channel);
@@ -196,6 +201,7 @@ final class DockerEngineClient {
               .addListener(
                   handshake -> {
                     if (handshake.isSuccess()) {
+                      channel.pipeline().remove(HANDSHAKE_ERRORS);
                       connected.complete(channel);
                     } else {
                       channel.close();
@@ -248,12 +254,23 @@ final class DockerEngineClient {
         return json.get("message").asText();
       }
     } catch (IOException e) {
-      // Not JSON: older engines answer unknown paths with plain text.
+      // Not JSON: older engines return plain text for unknown paths.
     }
     if (body.isEmpty()) {
       return response.head().reason();
     }
     return body.length() > 200 ? body.substring(0, 200) + "..." : body;
+  }
+
+  /**
+   * Takes the exception a failed TLS handshake fires down the pipeline, which the handshake future
+   * already reports, so netty does not log it as unhandled.
+   */
+  private static final class HandshakeErrorSink extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   /** Carries a checked exception through a CompletableFuture stage. */

@@ -53,13 +53,13 @@ final class DockerEngineConnection extends AbstractBuilderConnection {
     this.apiPrefix = apiPrefix;
   }
 
-  static DockerEngineConnection open(BuilderEndpoint endpoint, Duration timeout)
+  static DockerEngineConnection open(BuilderEndpoint endpoint, Duration timeout, boolean epoll)
       throws BuilderConnectionException {
     if (endpoint.socketPath().isPresent() && !Files.exists(endpoint.socketPath().get())) {
       throw BuilderConnectionException.unreachable(endpoint, "no such file", null);
     }
 
-    EventLoops loops = new EventLoops();
+    EventLoops loops = new EventLoops(epoll);
     UpgradeAcceptor acceptor = null;
     ManagedChannel channel = null;
     try {
@@ -207,8 +207,8 @@ final class DockerEngineConnection extends AbstractBuilderConnection {
 
   @Override
   public void close() {
-    super.close();
     acceptor.close();
+    super.close();
   }
 
   private static void close(UpgradeAcceptor acceptor, ManagedChannel channel, EventLoops loops) {

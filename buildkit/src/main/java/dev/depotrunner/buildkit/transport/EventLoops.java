@@ -3,7 +3,8 @@ package dev.depotrunner.buildkit.transport;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.group.ChannelGroup;
+import io.grpc.netty.shaded.io.netty.channel.group.DefaultChannelGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
@@ -13,6 +14,7 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.grpc.netty.shaded.io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
@@ -28,15 +30,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventLoops implements AutoCloseable {
 
+  private static final long SHUTDOWN_MILLIS = 2000;
+
   private final boolean epoll;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final EventLoopGroup sockets;
   private final EventLoopGroup local;
 
-  EventLoops() {
-    this(Epoll.isAvailable());
-  }
-
   EventLoops(boolean useEpoll) {
+    KeepAliveWarningFilter.install();
     this.epoll = useEpoll;
     this.sockets =
         new MultiThreadIoEventLoopGroup(
@@ -68,9 +70,19 @@ final class EventLoops implements AutoCloseable {
     return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
+  /** Registers a channel that {@link #close()} closes before it stops the loops. */
+  void track(Channel channel) {
+    channels.add(channel);
+  }
+
+  /**
+   * Closes the tracked channels, then stops the loops. Closing first keeps a relay from handing
+   * work to a loop that has already stopped.
+   */
   @Override
   public void close() {
-    sockets.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    local.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    channels.close().awaitUninterruptibly(SHUTDOWN_MILLIS);
+    sockets.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS);
+    local.shutdownGracefully(0, SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_MILLIS);
   }
 }

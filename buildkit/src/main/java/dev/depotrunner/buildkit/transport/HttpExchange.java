@@ -71,8 +71,8 @@ final class HttpExchange extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Returns the bytes read after a {@code 101} head and stops holding further ones; call on the
-   * channel's event loop, then remove this handler.
+   * Returns the bytes read after a {@code 101} head, which this handler no longer keeps. Call it on
+   * the channel's event loop, then remove this handler.
    */
   ByteBuf takePending() {
     ByteBuf pending = received == null ? Unpooled.EMPTY_BUFFER : received;

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 record HttpResponseHead(int status, String reason, Map<String, List<String>> headers, int length) {
 
-  /** Longest head accepted; Docker Engine heads are a few hundred bytes. */
+  /** Maximum head length accepted, in bytes. Docker Engine heads are a few hundred bytes. */
   static final int MAX_LENGTH = 64 * 1024;
 
   /**
@@ -69,7 +69,7 @@ record HttpResponseHead(int status, String reason, Map<String, List<String>> hea
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
-  /** The body length from {@code Content-Length}, or -1 if the header is absent or invalid. */
+  /** Returns the body length from {@code Content-Length}, or -1 if the header is absent or invalid. */
   long contentLength() {
     String value = header("Content-Length");
     if (value == null) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * Reads PEM certificates and private keys for TLS. Keys may be PKCS#8 ({@code PRIVATE KEY}), PKCS#1
  * RSA ({@code RSA PRIVATE KEY}, as older openssl and docker-machine write) or SEC1 EC ({@code EC
- * PRIVATE KEY}, as cfssl writes); the JDK reads only PKCS#8, so the others are wrapped into it.
+ * PRIVATE KEY}, as cfssl writes). The JDK reads only PKCS#8, so the others are wrapped into it.
  */
 final class PemFiles {
 

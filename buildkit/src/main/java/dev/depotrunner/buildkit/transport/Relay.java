@@ -6,6 +6,8 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,7 +71,19 @@ final class Relay {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      peer.write(msg).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+      peer.write(msg).addListener(this::writeDone);
+    }
+
+    private void writeDone(Future<? super Void> future) {
+      if (future.isSuccess()) {
+        return;
+      }
+      // A write to a peer that is closing fails with ClosedChannelException; that is the normal end.
+      if (!(future.cause() instanceof ClosedChannelException)) {
+        LOG.log(Level.FINE, "relay write to " + peer + " failed", future.cause());
+        onError.accept(future.cause());
+      }
+      peer.close();
     }
 
     @Override
@@ -77,8 +91,8 @@ final class Relay {
       peer.flush();
       if (!peer.isWritable()) {
         ctx.channel().config().setAutoRead(false);
-        // The peer runs on another event loop and may have drained between the check and the pause;
-        // its writability event then came too early to resume this side, so check once more.
+        // The peer runs on another event loop and may have drained between the check and the pause.
+        // Its writability event then came too early to resume this side, so check once more.
         if (peer.isWritable()) {
           ctx.channel().config().setAutoRead(true);
         }

@@ -74,19 +74,21 @@ final class SessionServer implements AutoCloseable {
     return new SessionServer(server, address, loops, List.copyOf(methodPaths));
   }
 
-  /** The full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
+  /** Returns the full names of the served methods, health included, such as {@code /grpc.health.v1.Health/Check}. */
   List<String> methodPaths() {
     return methodPaths;
   }
 
   /** Opens a raw byte channel to the server, with auto-read off until a relay takes it over. */
   ChannelFuture connect() {
-    return new Bootstrap()
+    ChannelFuture connecting = new Bootstrap()
         .group(loops.local())
         .channel(LocalChannel.class)
         .option(ChannelOption.AUTO_READ, false)
         .handler(new ChannelInboundHandlerAdapter())
         .connect(address);
+    loops.track(connecting.channel());
+    return connecting;
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.Optional;
  * client certificate and key for mutual TLS, and an optional server name to verify in place of the
  * host name.
  *
- * <p>This type only names files; they are read when the connection opens, so a missing file is
+ * <p>This type only names files. They are read when the connection opens, so a missing file is
  * reported by {@link BuilderConnections#open} with its path.
  */
 public final class TlsConfig {
@@ -52,7 +52,7 @@ public final class TlsConfig {
   }
 
   /**
-   * Creates settings from a folder holding {@code ca.pem}, {@code cert.pem} and {@code key.pem}, the
+   * Creates settings from a folder containing {@code ca.pem}, {@code cert.pem} and {@code key.pem}, the
    * layout that {@code buildctl --tlsdir} and {@code DOCKER_CERT_PATH} use. As with the docker CLI,
    * the client pair is left out when neither {@code cert.pem} nor {@code key.pem} exists.
    */
@@ -105,7 +105,7 @@ public final class TlsConfig {
     return verifyServer;
   }
 
-  /** Whether the client pair may be absent on disk, as for a {@link #fromDirectory} folder. */
+  /** Returns whether the client pair may be absent on disk, as for a {@link #fromDirectory} folder. */
   boolean clientPairOptional() {
     return clientPairOptional;
   }

@@ -46,6 +46,7 @@ final class UpgradeAcceptor implements AutoCloseable {
                 new ChannelInitializer<LocalChannel>() {
                   @Override
                   protected void initChannel(LocalChannel channel) {
+                    loops.track(channel);
                     acceptor.accept(channel);
                   }
                 });
@@ -57,7 +58,7 @@ final class UpgradeAcceptor implements AutoCloseable {
     return address;
   }
 
-  /** The error of the most recent failed upgrade, which a gRPC UNAVAILABLE status does not carry. */
+  /** Returns the error of the most recent failed upgrade, which a gRPC UNAVAILABLE status does not carry. */
   Throwable lastFailure() {
     return lastFailure;
   }

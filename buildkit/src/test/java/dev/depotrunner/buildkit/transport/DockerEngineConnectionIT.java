@@ -87,6 +87,20 @@ class DockerEngineConnectionIT {
   }
 
   @Test
+  void docker28OverNioSockets() throws Exception {
+    try (BuilderConnection connection =
+            BuilderConnections.open(docker28(), BuilderConnections.DEFAULT_TIMEOUT, false);
+        AttachedSession attached = connection.attach(Session.builder("nio").build())) {
+      ListWorkersResponse workers =
+          ControlGrpc.newBlockingStub(connection.channel())
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .listWorkers(ListWorkersRequest.getDefaultInstance());
+
+      assertFalse(workers.getRecordList().isEmpty(), workers.toString());
+    }
+  }
+
+  @Test
   void docker28HealthChecksAttachedSession() throws Exception {
     assertSessionHealthChecked(docker28(), "depot-runner-it");
   }

@@ -239,7 +239,7 @@ final class BuildCommand implements Callable<Integer> {
       for (String problem : e.problems()) {
         run.err().println("error: " + problem);
       }
-      run.err().println(DepotCommand.usageHint("depot build"));
+      // Each problem names its flag and value already; the usage hint is for unknown flags and syntax.
       return DepotCommand.EXIT_USAGE;
     }
 

@@ -300,9 +300,11 @@ final class PlainPrinter {
         logs.clear();
         logs.add(unfinished);
         vertex.logsOffset = unfinished.length;
+        vertex.keptLogBytes = unfinished.length;
       } else {
         logs.clear();
         vertex.logsOffset = 0;
+        vertex.keptLogBytes = 0;
       }
     }
   }

@@ -24,19 +24,31 @@ public final class ProgressRenderers {
    */
   public static ProgressRenderer create(
       ProgressMode mode, PrintStream err, boolean isTerminal, ProgressOptions options) {
-    TextOutput out = new TextOutput(err);
     InstantSource clock = InstantSource.system();
+    TerminalSizeSource sizes = new TerminalSizeSource(clock, System.getenv());
+    return create(mode, new TextOutput(err), isTerminal, options, clock, sizes);
+  }
+
+  static BaseRenderer create(
+      ProgressMode mode,
+      TextOutput out,
+      boolean isTerminal,
+      ProgressOptions options,
+      InstantSource clock,
+      TerminalSizeSource sizes) {
     return switch (mode) {
       case QUIET -> new QuietRenderer(out, options, clock);
       case RAWJSON -> new RawJsonRenderer(out, options, clock);
       case PLAIN -> new PlainRenderer(out, options, clock, new RefreshTimer());
-      case TTY -> ttyOrPlain(out, options, clock);
-      case AUTO -> isTerminal ? ttyOrPlain(out, options, clock) : new PlainRenderer(out, options, clock, new RefreshTimer());
+      case TTY -> ttyOrPlain(out, options, clock, sizes);
+      case AUTO -> isTerminal
+          ? ttyOrPlain(out, options, clock, sizes)
+          : new PlainRenderer(out, options, clock, new RefreshTimer());
     };
   }
 
-  private static ProgressRenderer ttyOrPlain(TextOutput out, ProgressOptions options, InstantSource clock) {
-    TerminalSizeSource sizes = new TerminalSizeSource(clock, System.getenv());
+  private static BaseRenderer ttyOrPlain(
+      TextOutput out, ProgressOptions options, InstantSource clock, TerminalSizeSource sizes) {
     TerminalSize size = sizes.size();
     if (size == null) {
       return new PlainRenderer(out, options, clock, new RefreshTimer());

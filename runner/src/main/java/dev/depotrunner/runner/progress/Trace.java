@@ -40,7 +40,7 @@ final class Trace {
   /**
    * Bytes of output that the tty view keeps per vertex to print when the vertex fails.
    *
-   * <p>NOTE: BuildKit's tty view keeps all of it; this bound keeps memory flat on long builds, so
+   * <p>NOTE: BuildKit's tty view keeps all of it. This bound keeps memory flat on long builds, so
    * the start of a very long failing step is left out of its failure summary.
    */
   static final long MAX_KEPT_LOG_BYTES = 1 << 20;
@@ -54,8 +54,8 @@ final class Trace {
   private final Map<String, TraceVertex> groups = new LinkedHashMap<>();
 
   /**
-   * @param console whether a tty view reads this trace: it then keeps every line of output and
-   *     writes output into a {@link LogScreen} per vertex
+   * @param console whether a tty view reads this trace. It then keeps each vertex's output, up to
+   *     {@link #MAX_KEPT_LOG_BYTES}, and writes it into a {@link LogScreen} per vertex.
    */
   Trace(boolean console) {
     this.console = console;
@@ -275,8 +275,11 @@ final class Trace {
       if (first && vertex.logsPartial && !vertex.logs.isEmpty()) {
         int last = vertex.logs.size() - 1;
         vertex.logs.set(last, concat(vertex.logs.get(last), piece));
+        vertex.keptLogBytes += piece.length;
       } else {
-        vertex.logs.add(concat(timeOffset(vertex, log.timestamp()), piece));
+        byte[] line = concat(timeOffset(vertex, log.timestamp()), piece);
+        vertex.logs.add(line);
+        vertex.keptLogBytes += line.length;
       }
       first = false;
       if (newline < 0) {
@@ -312,10 +315,6 @@ final class Trace {
   }
 
   private static void dropOldLines(TraceVertex vertex) {
-    vertex.keptLogBytes = 0;
-    for (byte[] line : vertex.logs) {
-      vertex.keptLogBytes += line.length;
-    }
     while (vertex.keptLogBytes > MAX_KEPT_LOG_BYTES && vertex.logs.size() > 1) {
       vertex.keptLogBytes -= vertex.logs.remove(0).length;
     }

@@ -36,6 +36,7 @@ final class TraceVertex {
   boolean logsPartial;
   int logsOffset;
   final Deque<byte[]> lastLogLines = new ArrayDeque<>();
+  /** The size of {@link #logs} in bytes. */
   long keptLogBytes;
 
   Instant lastBlockTime;

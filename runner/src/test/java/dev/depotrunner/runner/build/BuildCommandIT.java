@@ -151,7 +151,7 @@ class BuildCommandIT {
         RUN wc -c /ctx/big.bin > /size
         """, Map.of());
     byte[] big = new byte[2 * 1024 * 1024];
-    new java.util.Random(7).nextBytes(big);
+    new java.util.Random(System.nanoTime()).nextBytes(big);
     Files.write(context.resolve("big.bin"), big);
     String[] args = {"build", "--progress=plain", "--build-arg", "BASE=" + LocalEngine.baseImage(), context.toString()};
 

@@ -56,7 +56,12 @@ final class TerminalEmulator {
     int screenTop = Math.max(0, rows.size() - height);
     switch (command) {
       case 'A' -> row = Math.max(screenTop, row - count);
-      case 'B' -> row = Math.min(rows.size() - 1, row + count);
+      case 'B' -> {
+        row = Math.min(screenTop + height - 1, row + count);
+        while (rows.size() <= row) {
+          rows.add(new StringBuilder());
+        }
+      }
       case 'G' -> column = Math.max(0, count - 1);
       case 'J' -> {
         rows.get(row).setLength(Math.min(column, rows.get(row).length()));

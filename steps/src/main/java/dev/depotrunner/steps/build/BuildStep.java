@@ -8,8 +8,11 @@ import dev.depotrunner.buildkit.auth.AuthProvider;
 import dev.depotrunner.buildkit.auth.AuthProviderOptions;
 import dev.depotrunner.buildkit.content.ContentStoreException;
 import dev.depotrunner.buildkit.content.ContentStores;
+import dev.depotrunner.buildkit.filesync.DockerIgnore;
 import dev.depotrunner.buildkit.filesync.FileSendTargets;
 import dev.depotrunner.buildkit.filesync.FileSyncService;
+import dev.depotrunner.buildkit.filesync.InvalidPatternException;
+import dev.depotrunner.buildkit.filesync.PatternMatcher;
 import dev.depotrunner.buildkit.progress.SourceLocation;
 import dev.depotrunner.buildkit.proto.control.CacheOptionsEntry;
 import dev.depotrunner.buildkit.proto.control.Exporter;
@@ -27,6 +30,8 @@ import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +90,8 @@ public final class BuildStep {
     SolvePlanBuilderProfile profile = describeBuilder(client, connection);
     SolvePlan plan = plan(options, profile);
     plan.warnings().forEach(warning -> notice(BuildEvent.Level.WARNING, warning));
+    checkDockerIgnore(plan);
+    checkEngineTransfers(plan, connection);
 
     ContentStores stores = prepareContentStores(plan);
     Session session = openSession(plan, stores);
@@ -159,6 +166,54 @@ public final class BuildStep {
       return SolvePlanner.plan(options, profile);
     } catch (SolvePlanException e) {
       throw BuildStepException.of(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Rejects the two results that need the Docker Engine API besides BuildKit: loading a tarball from a
+   * buildkitd builder into an engine, and pushing from an engine without the containerd image store.
+   */
+  private static void checkEngineTransfers(SolvePlan plan, BuilderConnection connection) throws BuildStepException {
+    // TODO: stream the docker tarball into POST /images/load and push through POST /images/{name}/push.
+    if (!plan.enginePushes().isEmpty()) {
+      throw BuildStepException.of("--push on " + connection.description() + " needs the engine's containerd image store,"
+          + " which this engine does not use: turn it on, or build with --load and run docker push "
+          + String.join(" ", plan.enginePushes()), null);
+    }
+    for (SolvePlan.Exporter exporter : plan.exporters()) {
+      if (exporter.destination() instanceof SolvePlan.DockerEngine) {
+        throw BuildStepException.of("--load from the buildkitd builder at " + connection.description()
+            + " is not supported yet: write the image with -o type=docker,dest=image.tar and run docker load -i image.tar", null);
+      }
+    }
+  }
+
+  /**
+   * Reads the .dockerignore the Dockerfile frontend will read ({@code <Dockerfile>.dockerignore} beside the
+   * Dockerfile, else {@code .dockerignore} in the context) and rejects a malformed pattern up front, because
+   * the builder's own message does not say which pattern or file is wrong.
+   */
+  private static void checkDockerIgnore(SolvePlan plan) throws BuildStepException {
+    Path context = plan.localDirs().get("context");
+    if (context == null) {
+      return;
+    }
+    Path dockerfileFolder = plan.localDirs().getOrDefault("dockerfile", context);
+    String dockerfileName = Path.of(plan.frontendAttributes().getOrDefault("filename", "Dockerfile")).getFileName().toString();
+    Path ignoreFile = dockerfileFolder.resolve(dockerfileName + ".dockerignore");
+    if (!Files.isRegularFile(ignoreFile)) {
+      ignoreFile = context.resolve(".dockerignore");
+    }
+    if (!Files.isRegularFile(ignoreFile)) {
+      return;
+    }
+
+    try {
+      PatternMatcher.compile(DockerIgnore.read(ignoreFile));
+    } catch (InvalidPatternException e) {
+      throw BuildStepException.of(e.getMessage() + " in " + ignoreFile + "; fix or remove that line", e);
+    } catch (IOException e) {
+      throw BuildStepException.of("failed to read " + ignoreFile + ": " + e.getMessage(), e);
     }
   }
 
@@ -281,8 +336,10 @@ public final class BuildStep {
     } catch (SolveFailedException e) {
       List<SourceLocation> sources = e.sources();
       SourceLocation source = sources.isEmpty() ? null : sources.get(sources.size() - 1);
-      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, e.getMessage(), e.vertex(), source, Instant.now()));
-      throw BuildStepException.reported("failed to build: " + e.getMessage(), e);
+      // BuildKit's own client names the operation this way, and the renderers print it after "failed to build:".
+      String message = "failed to solve: " + e.getMessage();
+      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, message, e.vertex(), source, Instant.now()));
+      throw BuildStepException.reported("failed to build: " + message, e);
     } catch (BuildKitException e) {
       listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, e.getMessage(), "", null, Instant.now()));
       throw BuildStepException.reported(e.getMessage(), e);

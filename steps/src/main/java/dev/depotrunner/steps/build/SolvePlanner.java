@@ -172,12 +172,13 @@ public final class SolvePlanner {
     boolean supported = builder.supports(Requirement.ATTESTATIONS) && builder.multiPlatformStore();
     List<AttestSpec> enabled = options.attests().stream().filter(attest -> !attest.disabled()).toList();
     if (!enabled.isEmpty()) {
+      // The version comes first: an engine too old for attestations cannot have the image store either.
+      if (!builder.supports(Requirement.ATTESTATIONS)) {
+        throw unsupported(Requirement.ATTESTATIONS);
+      }
       if (!builder.multiPlatformStore()) {
         throw new SolvePlanException(
             "--attest: a Docker Engine builder stores attestations only with the containerd image store; turn that on in the engine or use a BuildKit builder");
-      }
-      if (!builder.supports(Requirement.ATTESTATIONS)) {
-        throw unsupported(Requirement.ATTESTATIONS);
       }
       requirements.add(Requirement.ATTESTATIONS);
       for (AttestSpec attest : enabled) {

@@ -45,7 +45,8 @@ public sealed interface BuildEvent {
    *
    * @param message the error without a stack trace, worded to follow {@code failed to build: },
    *     such as {@code failed to solve: process "/bin/sh -c false" did not complete successfully:
-   *     exit code: 1}; renderers print it as {@code ERROR: failed to build: <message>}
+   *     exit code: 1}. Renderers print it as {@code ERROR: failed to build: <message>}, or as
+   *     {@code ERROR: target <target>: <message>} when a bake builds several targets
    * @param vertex the digest of the failing vertex, or empty when the failure is not tied to one
    * @param source where in the Dockerfile the failure points, or null
    */

@@ -69,10 +69,6 @@ public final class ProgressRenderers {
    * the config digest when the exporter reports one, else the image digest, else empty.
    */
   public static String imageId(Map<String, String> exporterResponse) {
-    String configDigest = exporterResponse.get("containerimage.config.digest");
-    if (configDigest != null) {
-      return configDigest;
-    }
-    return exporterResponse.getOrDefault("containerimage.digest", "");
+    return dev.depotrunner.steps.build.BuildMetadata.imageId(exporterResponse);
   }
 }

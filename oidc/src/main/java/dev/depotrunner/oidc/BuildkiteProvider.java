@@ -102,8 +102,8 @@ final class BuildkiteProvider implements IdentityProvider {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-        throw new IdentityException(command + " timed out after " + timeout.toSeconds()
-            + "s; check that the Buildkite agent can reach the Buildkite API");
+        throw new IdentityException(command + " timed out after " + HttpCalls.describe(timeout)
+            + "; check that the Buildkite agent can reach the Buildkite API");
       }
 
       if (process.exitValue() != 0) {

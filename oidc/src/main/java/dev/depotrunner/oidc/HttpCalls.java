@@ -39,14 +39,31 @@ final class HttpCalls {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      throw new IdentityException(operation + " timed out after " + timeout.toSeconds()
-          + "s; check the network path to " + request.uri().getHost(), e);
+      throw new IdentityException(operation + " timed out after " + describe(timeout)
+          + "; check the network path to " + request.uri().getHost(), e);
     } catch (IOException e) {
-      throw new IdentityException(operation + " failed: " + e, e);
+      throw new IdentityException(operation + " failed: " + reason(e) + "; check the network path"
+          + " to " + request.uri().getHost(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IdentityException(operation + " was interrupted", e);
     }
+  }
+
+  /** Names the failure by the first message in the cause chain, since the JDK often leaves it out. */
+  private static String reason(IOException error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+      }
+    }
+    return error.getClass().getSimpleName();
+  }
+
+  /** Formats a timeout as whole seconds, or as milliseconds when it is not a whole second. */
+  static String describe(Duration timeout) {
+    long millis = timeout.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   /**

@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -95,8 +94,8 @@ final class BuildkiteProvider implements IdentityProvider {
       throw new IdentityException("failed to start " + agent + ": " + e.getMessage()
           + "; check that " + AGENT + " on the job's PATH is executable", e);
     }
-    CompletableFuture<String> output = readAsync(process.getInputStream());
-    CompletableFuture<String> errors = readAsync(process.getErrorStream());
+    CompletableFuture<String> output = readAsync(process.getInputStream(), AGENT + " stdout");
+    CompletableFuture<String> errors = readAsync(process.getErrorStream(), AGENT + " stderr");
 
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -125,16 +124,24 @@ final class BuildkiteProvider implements IdentityProvider {
     }
   }
 
-  private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
+  /**
+   * Reads a stream of the agent on its own daemon thread, so that a full stderr pipe cannot stall
+   * the agent while stdout is read, and no shared pool thread blocks on the process.
+   */
+  private static CompletableFuture<String> readAsync(InputStream stream, String name) {
+    CompletableFuture<String> text = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
       try (stream) {
         byte[] bytes = stream.readNBytes(MAX_OUTPUT_BYTES);
         stream.transferTo(OutputStream.nullOutputStream());
-        return new String(bytes, StandardCharsets.UTF_8);
+        text.complete(new String(bytes, StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        text.completeExceptionally(e);
       }
-    });
+    }, name);
+    reader.setDaemon(true);
+    reader.start();
+    return text;
   }
 
   /** Returns ": " and the last line the agent wrote to stderr, or nothing when it wrote none. */

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * Looks for a Depot token in the Depot CLI's order for project commands such as {@code depot build}
- * (pkg/helpers/token.go, ResolveProjectAuth): the flag, DEPOT_TOKEN, the {@code depot login} config,
- * each CI's OIDC identity, then DEPOT_JIT_TOKEN and DEPOT_CACHE_TOKEN. The first one found wins.
+ * (pkg/helpers/token.go, ResolveProjectAuth): the flag, DEPOT_TOKEN, the {@code depot login}
+ * config, each CI's OIDC identity, then DEPOT_JIT_TOKEN and DEPOT_CACHE_TOKEN. The first one found
+ * wins.
  */
 final class CredentialResolver {
 

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The config file where {@code depot login} stores its token: {@code depot/depot.yaml} under the
- * XDG config home, with the token under the {@code api_token} key. The Depot CLI finds the file with
- * github.com/adrg/xdg v0.4.0, whose rules {@link #location} follows.
+ * XDG config home, with the token under the {@code api_token} key. The Depot CLI finds the file
+ * with github.com/adrg/xdg v0.4.0, whose rules {@link #location} follows.
  */
 final class DepotLoginConfig {
 
@@ -69,7 +69,7 @@ final class DepotLoginConfig {
     try {
       root = YAML.readTree(content);
     } catch (JacksonException e) {
-      // The parser's message can quote the file's lines, and with them the token, so it is left out.
+      // The parser's message can quote the file's lines, token included, so it is left out.
       String line = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new IdentityException("invalid YAML in the depot login config " + file + line
           + "; delete the file and run depot login again");

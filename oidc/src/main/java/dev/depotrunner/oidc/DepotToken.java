@@ -23,6 +23,7 @@ public record DepotToken(String value, String source, Optional<IdentitySummary> 
   /** Shows the source and identity but never the value. */
   @Override
   public String toString() {
-    return "DepotToken[source=" + source + identity.map(id -> ", " + id.describe()).orElse("") + "]";
+    String described = identity.map(summary -> ", " + summary.describe()).orElse("");
+    return "DepotToken[source=" + source + described + "]";
   }
 }

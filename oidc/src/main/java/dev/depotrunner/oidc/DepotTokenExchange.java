@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 /**
- * Exchanges a GitHub Actions OIDC token for a short-lived Depot token: POST {@code {"token": ...}} to
- * {@code /auth/oidc/github-actions}, answered by {@code {"ok": true, "token": ...}}. This is the
- * exchange that depot/build-push-action performs (src/depot.ts); Depot answers it when a trust
- * relationship in the project matches the token's repository and workflow.
+ * Exchanges a GitHub Actions OIDC token for a short-lived Depot token: POST {@code {"token": ...}}
+ * to {@code /auth/oidc/github-actions}, which returns {@code {"ok": true, "token": ...}}. This is
+ * the exchange that depot/build-push-action performs (src/depot.ts); Depot grants it when a trust
+ * relationship in the Depot project matches the token's repository.
  */
 final class DepotTokenExchange {
 
@@ -50,8 +50,8 @@ final class DepotTokenExchange {
     try {
       answer = JSON.readTree(response.body());
     } catch (JacksonException e) {
-      // The body of a successful exchange may hold the Depot token, so neither it nor the parser's
-      // message (which quotes it) goes into the error.
+      // The body of a successful exchange may contain the Depot token, so neither it nor the
+      // parser's message (which quotes it) goes into the error.
       throw new IdentityException(operation + " returned invalid JSON (HTTP "
           + response.statusCode() + "); check that DEPOT_API_URL points at the Depot API");
     }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Requests the job's OIDC token from GitHub Actions and exchanges it for a Depot token. GitHub issues
- * the token only to workflows with {@code permissions: id-token: write}, and never to pull requests
- * from forks; both cases are reported instead of silently falling through.
+ * Requests the job's OIDC token from GitHub Actions and exchanges it for a Depot token. GitHub
+ * issues the token only to workflows with {@code permissions: id-token: write}, and not to
+ * {@code pull_request} runs from forks. Both cases are reported instead of silently skipped.
  */
 final class GitHubActionsProvider implements IdentityProvider {
 
@@ -59,7 +59,8 @@ final class GitHubActionsProvider implements IdentityProvider {
     String depotToken = exchange.exchange(baseUrl, oidcToken, identity);
 
     return Attempt.found(new DepotToken(depotToken, NAME + " OIDC", Optional.of(identity)),
-        "exchanged the job's ID token at " + baseUrl + " for a Depot token, " + identity.describe());
+        "exchanged the job's ID token at " + baseUrl + " for a Depot token, "
+            + identity.describe());
   }
 
   /** Explains why a GitHub job has no ID token, or skips when this is not GitHub Actions. */
@@ -105,7 +106,7 @@ final class GitHubActionsProvider implements IdentityProvider {
     try {
       value = JSON.readTree(response.body()).path("value").asText("");
     } catch (JacksonException e) {
-      // A successful answer holds the ID token, so the parser's message, which quotes it, stays out.
+      // A successful response contains the ID token, which the parser's message would quote.
       throw new IdentityException(operation + " returned invalid JSON; check "
           + REQUEST_URL);
     }

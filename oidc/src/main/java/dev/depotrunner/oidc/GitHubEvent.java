@@ -23,7 +23,8 @@ final class GitHubEvent {
 
   /**
    * Returns the fork pull request this job runs for. Empty for other events, for a pull request
-   * within one repository, and when the payload is missing or unreadable, since then no fork is known.
+   * within one repository, and when the payload is missing or unreadable, since then no fork is
+   * known.
    */
   static Optional<ForkPullRequest> forkPullRequest(Environment environment) {
     if (!environment.get("GITHUB_EVENT_NAME").orElse("").equals("pull_request")) {

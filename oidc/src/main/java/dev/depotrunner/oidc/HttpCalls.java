@@ -50,7 +50,7 @@ final class HttpCalls {
     }
   }
 
-  /** Names the failure by the first message in the cause chain, since the JDK often leaves it out. */
+  /** Names the failure by the first message in its cause chain; the JDK leaves some empty. */
   private static String reason(IOException error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause.getMessage() != null && !cause.getMessage().isBlank()) {

@@ -1,7 +1,7 @@
 package dev.depotrunner.oidc;
 
 /**
- * Raised when a Depot credential was expected but cannot be used: an unreadable {@code depot login}
+ * Thrown when a Depot credential was expected but cannot be used: an unreadable {@code depot login}
  * config, a CI identity token that is expired or has the wrong audience, or a failed token request
  * or exchange. The message is one line, names the fix and never contains a token.
  */

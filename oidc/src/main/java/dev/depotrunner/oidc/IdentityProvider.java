@@ -19,8 +19,8 @@ interface IdentityProvider {
    *
    * @param token the Depot token, when the provider found an identity
    * @param explanation one line for DEPOT_DEBUG_OIDC, never containing a token
-   * @param missingIdentity the error to raise when no other credential turns up, for a CI that is
-   *     present but issued no identity to this job
+   * @param missingIdentity the error message to throw when no other credential turns up, for a CI
+   *     that is present but issued no identity to this job
    */
   record Attempt(Optional<DepotToken> token, String explanation, Optional<String> missingIdentity) {
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads the claims of a CI job's OIDC token before it is used, so that an expired token or one meant
- * for another service fails here with a clear message instead of as a 401 from Depot. The signature is
- * not checked: Depot checks it, and nothing here trusts the claims for more than the message.
+ * Reads the claims of a CI job's OIDC token before it is used, so that an expired token or one
+ * meant for another service fails here with a clear message instead of as a 401 from Depot. The
+ * signature is not checked, because Depot checks it and the claims serve only for messages here.
  */
 final class TokenInspector {
 

@@ -44,9 +44,9 @@ final class VariableTokenProvider implements IdentityProvider {
   }
 
   /**
-   * CircleCI sets CIRCLE_OIDC_TOKEN_V2 whenever it issues an identity, so the variable alone decides,
-   * as in the Depot CLI. CircleCI sets that token's audience to the CircleCI organization ID, not to
-   * https://depot.dev, so the audience is not checked.
+   * CircleCI sets CIRCLE_OIDC_TOKEN_V2 whenever it issues an identity, so the variable alone
+   * decides, as in the Depot CLI. CircleCI sets that token's audience to the CircleCI organization
+   * ID, not to https://depot.dev, so the audience is not checked.
    */
   static VariableTokenProvider circleCi(TokenInspector inspector) {
     return new VariableTokenProvider("CircleCI", null, "CIRCLE_OIDC_TOKEN_V2",
@@ -57,8 +57,8 @@ final class VariableTokenProvider implements IdentityProvider {
   }
 
   /**
-   * Jenkins has no built-in identity, so a withCredentials block binds an OIDC token credential. Its
-   * claims depend on the credential's configuration, so no claim is read as the repository.
+   * Jenkins has no built-in identity, so a withCredentials block binds an OIDC token credential.
+   * Its claims depend on the credential's configuration, so no claim is read as the repository.
    */
   static VariableTokenProvider jenkins(TokenInspector inspector) {
     return new VariableTokenProvider("Jenkins", "JENKINS_URL", "DEPOT_OIDC_TOKEN",

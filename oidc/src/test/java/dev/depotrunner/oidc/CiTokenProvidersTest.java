@@ -60,8 +60,9 @@ class CiTokenProvidersTest {
 
   @Test
   void gitLabWrongAudience_namesIdTokensSetting() {
-    String token = TestTokens.sign(TestTokens.claims("https://gitlab.example.test", "project_path:x")
-        .audience("https://gitlab.example.test").build());
+    String token = TestTokens.sign(
+        TestTokens.claims("https://gitlab.example.test", "project_path:x")
+            .audience("https://gitlab.example.test").build());
     Map<String, String> environment = Jobs.environment(home);
     environment.put("GITLAB_CI", "true");
     environment.put("DEPOT_OIDC_TOKEN", token);
@@ -116,9 +117,8 @@ class CiTokenProvidersTest {
 
   @Test
   void jenkins_usesBoundToken() throws Exception {
-    String token = TestTokens.sign(
-        TestTokens.claims("https://jenkins.example.test/oidc", "https://jenkins.example.test/job/app/")
-            .build());
+    String token = TestTokens.sign(TestTokens.claims(
+        "https://jenkins.example.test/oidc", "https://jenkins.example.test/job/app/").build());
     Map<String, String> environment = Jobs.environment(home);
     environment.put("JENKINS_URL", "https://jenkins.example.test/");
     environment.put("DEPOT_OIDC_TOKEN", token);

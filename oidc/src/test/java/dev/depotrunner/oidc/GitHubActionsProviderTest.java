@@ -206,7 +206,8 @@ class GitHubActionsProviderTest {
   void exchangeUnauthorized_namesTrustRelationship() {
     String idToken = TestTokens.sign(TestTokens.gitHubClaims("acme/app").build());
     issue(idToken);
-    server.answer(DepotTokenExchange.PATH, 401, "{\"ok\":false,\"error\":\"no trust relationship\"}");
+    server.answer(DepotTokenExchange.PATH, 401,
+        "{\"ok\":false,\"error\":\"no trust relationship\"}");
 
     IdentityException error =
         assertThrows(IdentityException.class, () -> Jobs.resolve(gitHubJob()));

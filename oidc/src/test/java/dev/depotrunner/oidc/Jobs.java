@@ -13,8 +13,8 @@ final class Jobs {
   private Jobs() {}
 
   /**
-   * Returns an environment with HOME in a temporary directory, so the real user's depot login config
-   * is never read, and DEPOT_API_URL on a loopback port, so no test can reach Depot.
+   * Returns an environment with HOME in a temporary directory, so the real user's depot login
+   * config is never read, and DEPOT_API_URL on a loopback port, so no test can reach Depot.
    */
   static Map<String, String> environment(Path home) {
     Map<String, String> environment = new HashMap<>();

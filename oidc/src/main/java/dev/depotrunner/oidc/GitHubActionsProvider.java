@@ -69,14 +69,15 @@ final class GitHubActionsProvider implements IdentityProvider {
       return Attempt.skipped("GITHUB_ACTIONS is not true");
     }
 
+    // NOTE: the Depot CLI can still authenticate a fork pull request to a public repository
+    // through Depot's actions-public-oidc claim service; that flow is not implemented here.
     Optional<GitHubEvent.ForkPullRequest> fork = GitHubEvent.forkPullRequest(environment);
     if (fork.isPresent()) {
       String pullRequest = "pull request from fork " + fork.get().head() + " into "
           + fork.get().base();
       return Attempt.missing(missingVariable + " is not set for a " + pullRequest,
-          "no Depot credential: GitHub Actions issues no OIDC identity to a " + pullRequest
-              + ", because forks get no identity; skip the Depot build for fork pull requests or"
-              + " pass a token with DEPOT_TOKEN");
+          "no Depot credential: this job runs for a " + pullRequest + ", and forks get no"
+              + " identity from GitHub Actions; skip the Depot build for fork pull requests");
     }
 
     return Attempt.missing(missingVariable + " is not set",

@@ -69,8 +69,8 @@ final class GitHubActionsProvider implements IdentityProvider {
       return Attempt.skipped("GITHUB_ACTIONS is not true");
     }
 
-    // NOTE: the Depot CLI can still authenticate a fork pull request to a public repository
-    // through Depot's actions-public-oidc claim service; that flow is not implemented here.
+    // NOTE: the Depot CLI authenticates fork pull requests to public repositories through Depot's
+    // actions-public-oidc claim service. That flow is not implemented here.
     Optional<GitHubEvent.ForkPullRequest> fork = GitHubEvent.forkPullRequest(environment);
     if (fork.isPresent()) {
       String pullRequest = "pull request from fork " + fork.get().head() + " into "

@@ -1,0 +1,178 @@
+package dev.depotrunner.runner.ci;
+
+import dev.depotrunner.buildkit.progress.VertexWarning;
+import dev.depotrunner.runner.progress.ProgressRenderer;
+import dev.depotrunner.steps.events.BuildEvent;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What every reporter shares: the secrets to hide, the record of each target's events, and opening
+ * and ending log groups as a target moves through its {@link Phase}s.
+ */
+abstract class BaseReporter implements CiReporter {
+
+  final CiEnvironment ci;
+  final PrintStream log;
+  final Path workingDirectory;
+  final Map<String, TargetRecord> targets = new LinkedHashMap<>();
+  /** Longest first, so that a secret containing another is replaced whole. */
+  private final TreeSet<String> secrets =
+      new TreeSet<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+  private final Map<String, Phase> phases = new HashMap<>();
+  private String groupTarget;
+  private Phase groupPhase;
+
+  /**
+   * @param log the stream the progress renderer writes to, so that group markers and progress lines
+   *     keep their order
+   */
+  BaseReporter(CiEnvironment ci, PrintStream log, Path workingDirectory) {
+    this.ci = ci;
+    this.log = log;
+    this.workingDirectory = workingDirectory;
+  }
+
+  @Override
+  public final synchronized void registerSecret(String secret) {
+    if (secret == null || secret.isBlank() || !secrets.add(secret)) {
+      return;
+    }
+    onSecret(secret);
+  }
+
+  @Override
+  public final ProgressRenderer attach(ProgressRenderer renderer) {
+    return new Attached(renderer);
+  }
+
+  /** Tells the CI about a new secret; only GitHub Actions has a command for it. */
+  void onSecret(String secret) {}
+
+  /** Prints the start of a log group, or nothing when the CI has none. */
+  void beginGroup(String target, Phase phase) {}
+
+  /** Prints the end of the group {@link #beginGroup} started. */
+  void endGroup(String target, Phase phase) {}
+
+  private synchronized void record(BuildEvent event) {
+    targets.computeIfAbsent(event.target(), TargetRecord::new).add(event);
+    if (!(event instanceof BuildEvent.Progress progress)) {
+      return;
+    }
+
+    Phase current = phases.get(event.target());
+    Phase next = Phase.advance(current == null ? Phase.LOAD : current, progress.status());
+    phases.put(event.target(), next);
+    if (event.target().equals(groupTarget) && next == groupPhase) {
+      return;
+    }
+    endOpenGroup();
+    beginGroup(event.target(), next);
+    log.flush();
+    groupTarget = event.target();
+    groupPhase = next;
+  }
+
+  private synchronized void endOpenGroup() {
+    if (groupTarget != null) {
+      endGroup(groupTarget, groupPhase);
+      log.flush();
+      groupTarget = null;
+      groupPhase = null;
+    }
+  }
+
+  /** Returns the group's heading: the phase, after the target's name in a bake. */
+  static String groupTitle(String target, Phase phase) {
+    return target.equals("default") ? phase.title() : target + ": " + phase.title();
+  }
+
+  /** Replaces every registered secret in {@code text} with {@code ***}. */
+  final synchronized String redact(String text) {
+    String redacted = text;
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, "***");
+    }
+    return redacted;
+  }
+
+  /** Returns the folder that annotation paths are relative to: the CI's checkout, else the working folder. */
+  final Path base() {
+    return ci.workspace() != null ? ci.workspace() : workingDirectory;
+  }
+
+  /** Returns every target's failure and then its warnings, secrets redacted. */
+  final synchronized List<Finding> findings(ReportContext context) {
+    List<Finding> errors = new ArrayList<>();
+    List<Finding> warnings = new ArrayList<>();
+    for (TargetRecord target : targets.values()) {
+      Path dockerfile = context.inputs(target.name()).dockerfile();
+      BuildEvent.Failed failure = target.failure();
+      if (failure != null) {
+        errors.add(Finding.ofFailure(target.name(), redact(failure.message()), failure.source(), dockerfile, base()));
+      }
+      for (VertexWarning warning : target.warnings()) {
+        Finding finding = Finding.ofWarning(target.name(), warning, dockerfile, base());
+        warnings.add(new Finding(finding.severity(), finding.target(), finding.check(), redact(finding.message()),
+            finding.path(), finding.startLine(), finding.endLine(), finding.url()));
+      }
+    }
+    errors.addAll(warnings);
+    return errors;
+  }
+
+  final synchronized List<TargetRecord> targetRecords() {
+    return List.copyOf(targets.values());
+  }
+
+  /** Returns the build's outputs, secrets redacted. */
+  final Map<String, String> outputs(ReportContext context) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    BuildOutputs.of(targetRecords(), context).forEach((name, value) -> outputs.put(name, redact(value)));
+    return outputs;
+  }
+
+  final Summary summary(ReportContext context) {
+    return new Summary(ci, targetRecords(), context, findings(context), this::redact);
+  }
+
+  /** Records each event, then passes it on; closing ends the open group before the renderer's last lines. */
+  private final class Attached implements ProgressRenderer {
+
+    private final ProgressRenderer renderer;
+    private volatile boolean closed;
+
+    Attached(ProgressRenderer renderer) {
+      this.renderer = renderer;
+    }
+
+    @Override
+    public void onEvent(BuildEvent event) {
+      if (closed) {
+        return;
+      }
+      record(event);
+      renderer.onEvent(event);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      endOpenGroup();
+      renderer.close();
+    }
+
+    @Override
+    public List<VertexWarning> warnings() {
+      return renderer.warnings();
+    }
+  }
+}

@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,8 @@ abstract class BaseReporter implements CiReporter {
   /** Longest first, so that a secret containing another is replaced whole. */
   private final TreeSet<String> secrets =
       new TreeSet<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
-  private final Map<String, Phase> phases = new HashMap<>();
-  private String groupTarget;
-  private Phase groupPhase;
+  private final Map<String, Phase> phases = new LinkedHashMap<>();
+  private Group group;
 
   /**
    * @param log the stream the progress renderer writes to, so that group markers and progress lines
@@ -57,10 +55,19 @@ abstract class BaseReporter implements CiReporter {
   void onSecret(String secret) {}
 
   /** Prints the start of a log group, or nothing when the CI has none. */
-  void beginGroup(String target, Phase phase) {}
+  void beginGroup(Group group) {}
 
   /** Prints the end of the group {@link #beginGroup} started. */
-  void endGroup(String target, Phase phase) {}
+  void endGroup(Group group) {}
+
+  /**
+   * A log group: one target's phase, or, once a bake builds several targets at a time, one phase of all
+   * of them, because their progress lines interleave and per-target groups would break up into
+   * fragments.
+   *
+   * @param target the target's name, or empty for a group of several targets
+   */
+  record Group(String target, Phase phase, String title) {}
 
   private synchronized void record(BuildEvent event) {
     targets.computeIfAbsent(event.target(), TargetRecord::new).add(event);
@@ -68,31 +75,34 @@ abstract class BaseReporter implements CiReporter {
       return;
     }
 
-    Phase current = phases.get(event.target());
-    Phase next = Phase.advance(current == null ? Phase.LOAD : current, progress.status());
-    phases.put(event.target(), next);
-    if (event.target().equals(groupTarget) && next == groupPhase) {
+    Phase current = phases.getOrDefault(event.target(), Phase.LOAD);
+    phases.put(event.target(), Phase.advance(current, progress.status()));
+    Group next = groupFor(event.target());
+    if (group != null && group.target().equals(next.target()) && group.phase() == next.phase()) {
       return;
     }
     endOpenGroup();
-    beginGroup(event.target(), next);
+    beginGroup(next);
     log.flush();
-    groupTarget = event.target();
-    groupPhase = next;
+    group = next;
+  }
+
+  private Group groupFor(String target) {
+    if (phases.size() == 1) {
+      Phase phase = phases.get(target);
+      String title = target.equals("default") ? phase.title() : target + ": " + phase.title();
+      return new Group(target, phase, title);
+    }
+    Phase latest = phases.values().stream().max(Comparator.naturalOrder()).orElse(Phase.LOAD);
+    return new Group("", latest, latest.title() + ": " + String.join(", ", phases.keySet()));
   }
 
   private synchronized void endOpenGroup() {
-    if (groupTarget != null) {
-      endGroup(groupTarget, groupPhase);
+    if (group != null) {
+      endGroup(group);
       log.flush();
-      groupTarget = null;
-      groupPhase = null;
+      group = null;
     }
-  }
-
-  /** Returns the group's heading: the phase, after the target's name in a bake. */
-  static String groupTitle(String target, Phase phase) {
-    return target.equals("default") ? phase.title() : target + ": " + phase.title();
   }
 
   /** Replaces every registered secret in {@code text} with {@code ***}. */

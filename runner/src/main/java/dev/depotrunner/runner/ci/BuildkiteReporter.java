@@ -32,8 +32,8 @@ final class BuildkiteReporter extends BaseReporter {
   }
 
   @Override
-  void beginGroup(String target, Phase phase) {
-    log.println("--- " + groupTitle(target, phase));
+  void beginGroup(Group group) {
+    log.println("--- " + group.title());
   }
 
   @Override

@@ -23,8 +23,8 @@ final class FileReporter extends BaseReporter {
   }
 
   @Override
-  void beginGroup(String target, Phase phase) {
-    log.println("==> " + groupTitle(target, phase));
+  void beginGroup(Group group) {
+    log.println("==> " + group.title());
   }
 
   @Override

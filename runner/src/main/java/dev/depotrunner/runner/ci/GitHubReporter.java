@@ -51,12 +51,12 @@ final class GitHubReporter extends BaseReporter {
   }
 
   @Override
-  void beginGroup(String target, Phase phase) {
-    log.println("::group::" + escapeData(groupTitle(target, phase)));
+  void beginGroup(Group group) {
+    log.println("::group::" + escapeData(group.title()));
   }
 
   @Override
-  void endGroup(String target, Phase phase) {
+  void endGroup(Group group) {
     log.println("::endgroup::");
   }
 

@@ -34,22 +34,26 @@ final class GitLabReporter extends BaseReporter {
   }
 
   @Override
-  void beginGroup(String target, Phase phase) {
+  void beginGroup(Group group) {
     sections++;
-    log.print(ERASE_LINE + "section_start:" + clock.instant().getEpochSecond() + ":" + sectionName(target, phase)
-        + "[collapsed=true]\r" + ERASE_LINE + groupTitle(target, phase) + "\n");
+    log.print(ERASE_LINE + "section_start:" + clock.instant().getEpochSecond() + ":" + sectionName(group)
+        + "[collapsed=true]\r" + ERASE_LINE + group.title() + "\n");
   }
 
   @Override
-  void endGroup(String target, Phase phase) {
-    log.print(ERASE_LINE + "section_end:" + clock.instant().getEpochSecond() + ":" + sectionName(target, phase)
+  void endGroup(Group group) {
+    log.print(ERASE_LINE + "section_end:" + clock.instant().getEpochSecond() + ":" + sectionName(group)
         + "\r" + ERASE_LINE + "\n");
   }
 
-  /** Returns a section name of letters, digits, {@code _}, {@code .} and {@code -}, unique within the log. */
-  private String sectionName(String target, Phase phase) {
+  /**
+   * Returns a section name of letters, digits, {@code _}, {@code .} and {@code -}, unique within the
+   * log because GitLab pairs a section's start and end by name.
+   */
+  private String sectionName(Group group) {
+    String target = group.target().isEmpty() ? "all" : group.target();
     String safeTarget = target.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.-]", "_");
-    return "depot_" + safeTarget + "_" + phase.id() + "_" + sections;
+    return "depot_" + safeTarget + "_" + group.phase().id() + "_" + sections;
   }
 
   @Override

@@ -121,7 +121,7 @@ final class Summary {
 
   private void appendLinks(StringBuilder markdown) {
     if (!ci.repository().isEmpty()) {
-      markdown.append("Source: ").append(link(ci.repository(), ci.repository()));
+      markdown.append("Source: ").append(link(ci.repository().replaceFirst("^[a-z]+://", ""), ci.repository()));
       if (!ci.commit().isEmpty()) {
         markdown.append(" at ").append(code(shortCommit(ci.commit())));
       }

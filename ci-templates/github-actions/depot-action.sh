@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Runs `depot build` (or `depot bake` when INPUT_BAKE is true) for the composite action in action.yml.
 #
-# The action maps each input to an INPUT_<NAME> variable (upper case, '-' kept as '_'). This script turns
-# them into flags the way depot/build-push-action and depot/bake-action do, then runs bin/depot, which
-# masks secrets, exchanges the job's OIDC identity for a Depot token when no token is given, and writes
-# the step's outputs and job summary itself.
+# The action maps each input to an INPUT_<NAME> variable (upper case, '-' as '_'). This script turns
+# them into flags the way depot/build-push-action and depot/bake-action do, then runs bin/depot. The
+# runner itself masks secrets, finds the Depot credentials and writes the step's outputs and summary.
 #
 # Lists: one item a line; for the inputs build-push-action splits on commas too (tags, platforms,
 # allow, add-hosts, save-tags, files, targets), commas also separate items. A line wrapped in double

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * What every reporter shares: the secrets to hide, the record of each target's events, and opening
- * and ending log groups as a target moves through its {@link Phase}s.
+ * The state and steps every reporter shares: the secrets to hide, the record of each target's
+ * events, and the log groups that open and end as a target moves through its {@link Phase}s.
  */
 abstract class BaseReporter implements CiReporter {
 

@@ -14,9 +14,10 @@ import dev.depotrunner.runner.progress.ProgressRenderer;
 public interface CiReporter {
 
   /**
-   * Adds a value that must never appear in the job's log or reports. GitHub Actions is told to mask
-   * it (each line of a multi-line value); every reporter also replaces it with {@code ***} in what it
-   * writes itself. Blank values are ignored.
+   * Adds a secret. GitHub Actions gets a mask command for each line of it, which hides it in the whole
+   * job log. Every reporter also replaces it with {@code ***} in the annotations, reports and summaries
+   * it writes, but on the other CIs the progress renderer's lines are not redacted. Blank values are
+   * ignored.
    */
   void registerSecret(String secret);
 

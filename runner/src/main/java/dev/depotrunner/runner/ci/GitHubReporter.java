@@ -77,7 +77,7 @@ final class GitHubReporter extends BaseReporter {
     }
     int left = findings.size() - MAX_ANNOTATIONS;
     if (left > 0) {
-      String noun = command.equals("error") ? (left == 1 ? "error is" : "errors are") : (left == 1 ? "warning is" : "warnings are");
+      String noun = left == 1 ? command + " is" : command + "s are";
       log.println(left + " more " + noun + " not annotated because GitHub shows at most " + MAX_ANNOTATIONS
           + " per step; the job summary lists all of them");
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the reports need beyond the events: each target's tags and Dockerfile, and, in Depot mode,
+ * The report inputs that events do not carry: each target's tags and Dockerfile, and, in Depot mode,
  * the build's id, page and project.
  *
  * @param targets by target name, in build order

@@ -298,7 +298,7 @@ final class Summary {
     return text.replace("\r", "").replace('\n', ' ').strip();
   }
 
-  /** Returns a code span that holds {@code text} whatever backticks it contains; pipes are escaped for tables. */
+  /** Returns a code span that contains {@code text} whatever backticks it has, with pipes escaped for tables. */
   static String code(String text) {
     String flat = oneLine(text).replace("|", "\\|");
     if (flat.isEmpty()) {

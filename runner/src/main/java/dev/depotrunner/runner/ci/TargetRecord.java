@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the events said about one target: its state, timings, steps, warnings and failure. */
+/** One target's state as its events reported it: status, timings, steps, warnings and failure. */
 final class TargetRecord {
 
-  /** How a target ended, or {@link #RUNNING} when no final event came. */
+  /** The final state of a target, or {@link #RUNNING} before its final event. */
   enum Status {
     RUNNING,
     SUCCEEDED,
@@ -55,7 +55,7 @@ final class TargetRecord {
       finished = failed.at();
       failure = failed;
     } else if (event instanceof BuildEvent.Cancelled cancelled && status == Status.RUNNING) {
-      // A bake cancels the other targets when one fails; the failure stays the news.
+      // A bake cancels the other targets when one fails, so a cancellation after a failure keeps the failure.
       status = Status.CANCELLED;
       finished = cancelled.at();
     }

@@ -182,7 +182,7 @@ class GitHubReporterTest {
   }
 
   @Test
-  void multiLineOutputUsesDelimiterItDoesNotContain() {
+  void multiLineOutputDelimiterIsUnique() {
     GitHubReporter reporter = reporter();
     assertEquals("digest=sha256:1\n", reporter.outputEntry("digest", "sha256:1"));
     assertEquals("metadata<<ghadelimiter_2\n{\nghadelimiter_1\n}\nghadelimiter_2\n",

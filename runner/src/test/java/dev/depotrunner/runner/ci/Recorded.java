@@ -1,6 +1,7 @@
 package dev.depotrunner.runner.ci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.depotrunner.buildkit.progress.VertexWarning;
 import dev.depotrunner.runner.progress.EventScript;
@@ -55,9 +56,12 @@ final class Recorded {
   static void assertGolden(String name, String actual) {
     Path golden = GOLDEN.resolve(name);
     try {
-      if (UPDATE || !Files.exists(golden)) {
+      if (UPDATE) {
         Files.createDirectories(golden.getParent());
         Files.writeString(golden, actual);
+      }
+      if (!Files.exists(golden)) {
+        fail("golden file " + golden + " is missing; run with -Dci.updateGolden=true to write it");
       }
       assertEquals(Files.readString(golden), actual, "golden file " + golden);
     } catch (IOException e) {

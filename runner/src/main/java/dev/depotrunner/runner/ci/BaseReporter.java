@@ -158,26 +158,35 @@ abstract class BaseReporter implements CiReporter {
   private final class Attached implements ProgressRenderer {
 
     private final ProgressRenderer renderer;
-    private volatile boolean closed;
+    private boolean closed;
 
     Attached(ProgressRenderer renderer) {
       this.renderer = renderer;
     }
 
+    /**
+     * Records and renders under the reporter's lock, so that a group marker and the lines rendered for
+     * the same event stay together when a bake sends events from several threads. The renderer's own
+     * timer thread takes only the renderer's lock, so the lock order cannot deadlock.
+     */
     @Override
     public void onEvent(BuildEvent event) {
-      if (closed) {
-        return;
+      synchronized (BaseReporter.this) {
+        if (closed) {
+          return;
+        }
+        record(event);
+        renderer.onEvent(event);
       }
-      record(event);
-      renderer.onEvent(event);
     }
 
     @Override
     public void close() {
-      closed = true;
-      endOpenGroup();
-      renderer.close();
+      synchronized (BaseReporter.this) {
+        closed = true;
+        endOpenGroup();
+        renderer.close();
+      }
     }
 
     @Override

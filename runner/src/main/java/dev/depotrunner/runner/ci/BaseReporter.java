@@ -166,8 +166,9 @@ abstract class BaseReporter implements CiReporter {
 
     /**
      * Records and renders under the reporter's lock, so that a group marker and the lines rendered for
-     * the same event stay together when a bake sends events from several threads. The renderer's own
-     * timer thread takes only the renderer's lock, so the lock order cannot deadlock.
+     * the same event stay together when a bake sends events from several threads. The renderer's
+     * timer thread takes only the renderer's lock, never the reporter's, so both locks are always taken
+     * in the same order.
      */
     @Override
     public void onEvent(BuildEvent event) {

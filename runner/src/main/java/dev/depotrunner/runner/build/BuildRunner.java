@@ -3,6 +3,11 @@ package dev.depotrunner.runner.build;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnectionException;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
+import dev.depotrunner.runner.ci.CiEnvironment;
+import dev.depotrunner.runner.ci.CiReportException;
+import dev.depotrunner.runner.ci.CiReporter;
+import dev.depotrunner.runner.ci.CiReporters;
+import dev.depotrunner.runner.ci.ReportContext;
 import dev.depotrunner.runner.cli.BuildExecutor;
 import dev.depotrunner.runner.cli.Invocation;
 import dev.depotrunner.runner.progress.ProgressMode;
@@ -29,6 +34,11 @@ public final class BuildRunner implements BuildExecutor {
 
   @Override
   public int execute(BuildOptions options, Invocation invocation) throws Exception {
+    CiReporter reporter = CiReporters.create(
+        CiEnvironment.detect(invocation.environment()), invocation.err(), invocation.workingDirectory());
+    options.token().ifPresent(token -> reporter.registerSecret(token.value()));
+    CiReporters.registerSecrets(reporter, options.secrets(), invocation.environment(), invocation.workingDirectory());
+
     if (options.token().isPresent() || invocation.environment().containsKey("DEPOT_TOKEN")) {
       // NOTE: Depot's remote builders need the Depot API client; until then a token is not used.
       invocation.err().println(
@@ -36,18 +46,31 @@ public final class BuildRunner implements BuildExecutor {
     }
 
     BuilderSelection.Choice choice = BuilderSelection.choose(options, invocation.environment());
-    ProgressRenderer renderer = renderer(options, invocation);
+    ProgressRenderer renderer = reporter.attach(renderer(options, invocation));
     if (choice.implicitDockerEngine()) {
       renderer.onEvent(new BuildEvent.Notice(
           BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
           "no builder configured: using the local Docker Engine at " + choice.endpoint()));
     }
 
+    int exitCode;
     try (BuilderConnection connection = connect(choice)) {
       var step = new BuildStep(renderer, invocation.environment(), invocation.out(), MachineId.load(invocation.environment()));
-      return runWithSignals(step, options, connection, renderer, invocation);
+      exitCode = runWithSignals(step, options, connection, renderer, invocation);
     } finally {
       renderer.close();
+    }
+    return report(reporter, ReportContext.forBuild(BuildStep.DEFAULT_TARGET, options), invocation, exitCode);
+  }
+
+  /** Writes the CI's outputs and summary; a report that cannot be written fails the run. */
+  private static int report(CiReporter reporter, ReportContext context, Invocation invocation, int exitCode) {
+    try {
+      reporter.finish(context);
+      return exitCode;
+    } catch (CiReportException e) {
+      invocation.err().println("error: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.depotrunner.runner.cli;
 
+import dev.depotrunner.runner.ci.CiEnvironment;
 import dev.depotrunner.steps.build.options.BuildOptions;
 import dev.depotrunner.steps.build.options.InvalidBuildOptionsException;
 import java.util.ArrayList;
@@ -165,6 +166,9 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--sbom-dir", paramLabel = "DIR", description = "Save SBOM attestations in DIR.")
   String sbomDirectory;
 
+  @Option(names = "--ci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Label the image with the CI's repository and commit (org.opencontainers.image.source, .url and .revision); --label overrides them.")
+  boolean ciLabels;
+
   @Option(names = "--suppress-no-output-warning", arity = "0..1", fallbackValue = "true", hidden = true)
   Boolean suppressNoOutputWarning;
 
@@ -232,9 +236,20 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Invocation run = invocation.withDebug(parent != null && parent.debug());
+    if (parent != null && parent.ci() != null) {
+      run = run.withVariable(CiEnvironment.OVERRIDE_VARIABLE, parent.ci());
+    }
+    CiEnvironment ci;
+    try {
+      ci = CiEnvironment.detect(run.environment());
+    } catch (IllegalArgumentException e) {
+      run.err().println("error: " + e.getMessage());
+      return DepotCommand.EXIT_USAGE;
+    }
+
     BuildOptions options;
     try {
-      options = toOptions(run).build();
+      options = toOptions(run, ci).build();
     } catch (InvalidBuildOptionsException e) {
       for (String problem : e.problems()) {
         run.err().println("error: " + problem);
@@ -252,7 +267,7 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   /** Hands the flags to the options builder, filling unset ones from the environment as Depot and buildx do. */
-  BuildOptions.Builder toOptions(Invocation run) {
+  BuildOptions.Builder toOptions(Invocation run, CiEnvironment ci) {
     Map<String, String> environment = run.environment();
     List<String> effectivePlatforms = platforms;
     if (effectivePlatforms.isEmpty() && !environment.getOrDefault("DOCKER_DEFAULT_PLATFORM", "").isEmpty()) {
@@ -267,7 +282,7 @@ final class BuildCommand implements Callable<Integer> {
         .file(file)
         .tags(tags)
         .buildArgs(buildArgs)
-        .labels(labels)
+        .labels(ciLabels ? withCiLabels(ci, labels) : labels)
         .platforms(effectivePlatforms)
         .target(target)
         .noCache(noCache)
@@ -316,6 +331,14 @@ final class BuildCommand implements Callable<Integer> {
         .stdoutIsTerminal(run.stdoutIsTerminal());
     addLegacyFlagWarnings(builder);
     return builder;
+  }
+
+  /** Puts the CI's source labels before the {@code --label} values, so that a later {@code --label} wins. */
+  private static List<String> withCiLabels(CiEnvironment ci, List<String> labels) {
+    List<String> all = new ArrayList<>();
+    ci.labels().forEach((key, value) -> all.add(key + "=" + value));
+    all.addAll(labels);
+    return all;
   }
 
   private static String orEnvironment(String value, Map<String, String> environment, String variable) {

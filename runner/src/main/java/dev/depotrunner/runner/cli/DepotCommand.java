@@ -28,6 +28,14 @@ public final class DepotCommand implements Callable<Integer> {
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
   private boolean debug;
 
+  @Option(
+      names = "--ci",
+      paramLabel = "NAME",
+      scope = ScopeType.INHERIT,
+      description = "Report in this CI's format: github, gitlab, jenkins, circleci, buildkite, generic or none"
+          + " (default: $DEPOT_RUNNER_CI, else detected from the environment).")
+  private String ci;
+
   private DepotCommand() {}
 
   /**
@@ -48,6 +56,11 @@ public final class DepotCommand implements Callable<Integer> {
 
   boolean debug() {
     return debug;
+  }
+
+  /** Returns the {@code --ci} value as given, or null. */
+  String ci() {
+    return ci;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.depotrunner.runner.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,6 +40,13 @@ public record Invocation(
   public static Invocation ofProcess() {
     return new Invocation(
         System.getenv(), Path.of("").toAbsolutePath(), System.in, System.out, System.err, System.console() != null, false);
+  }
+
+  /** Returns a copy whose environment has {@code name} set to {@code value}, as a flag that overrides a variable does. */
+  public Invocation withVariable(String name, String value) {
+    Map<String, String> changed = new HashMap<>(environment);
+    changed.put(name, value);
+    return new Invocation(changed, workingDirectory, stdin, out, err, stdoutIsTerminal, debug);
   }
 
   /** Returns a copy with {@link #debug()} set. */

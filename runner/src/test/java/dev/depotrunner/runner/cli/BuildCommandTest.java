@@ -369,4 +369,51 @@ class BuildCommandTest {
     assertTrue(result.err().startsWith("error: Unmatched argument"), result.err());
     assertTrue(result.err().contains("Run 'depot --help' for usage."), result.err());
   }
+
+  @Test
+  void ci_flagBeforeOrAfterSubcommandSetsOverride() {
+    Map<String, String> seen = new HashMap<>();
+    executor = (options, invocation) -> {
+      seen.putAll(invocation.environment());
+      return 0;
+    };
+
+    assertEquals(0, run("--ci", "gitlab", "build", "app").exitCode());
+    assertEquals("gitlab", seen.get("DEPOT_RUNNER_CI"));
+    seen.clear();
+    assertEquals(0, run("build", "--ci=jenkins", "app").exitCode());
+    assertEquals("jenkins", seen.get("DEPOT_RUNNER_CI"));
+  }
+
+  @Test
+  void ci_invalidValueIsUsageError() {
+    Result result = run("--ci", "travis", "build", "app");
+
+    assertEquals(DepotCommand.EXIT_USAGE, result.exitCode());
+    assertEquals("error: invalid --ci value \"travis\": use one of github, gitlab, jenkins, circleci, buildkite,"
+        + " generic, none\n", result.err());
+    assertNull(executed);
+  }
+
+  @Test
+  void ciLabels_addSourceLabelsBeforeUserLabels() {
+    environment.put("GITHUB_ACTIONS", "true");
+    environment.put("GITHUB_REPOSITORY", "acme/app");
+    environment.put("GITHUB_SHA", "abc123");
+
+    BuildOptions options = build("build", "--ci-labels", "--label", "org.opencontainers.image.url=https://acme.example", "app");
+
+    assertEquals(Map.of(
+        "org.opencontainers.image.source", "https://github.com/acme/app",
+        "org.opencontainers.image.url", "https://acme.example",
+        "org.opencontainers.image.revision", "abc123"), options.labels());
+  }
+
+  @Test
+  void ciLabels_offByDefault() {
+    environment.put("GITHUB_ACTIONS", "true");
+    environment.put("GITHUB_REPOSITORY", "acme/app");
+
+    assertEquals(Map.of(), build("build", "app").labels());
+  }
 }

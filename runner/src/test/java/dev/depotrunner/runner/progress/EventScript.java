@@ -37,14 +37,14 @@ import java.util.Map;
  *   <li>{@code tick}: {@code true}, the renderer's idle refresh runs
  * </ul>
  */
-final class EventScript {
+public final class EventScript {
 
   /** One step of a script: an event, or an idle refresh when {@code event} is null. */
-  record Step(Instant at, BuildEvent event) {}
+  public record Step(Instant at, BuildEvent event) {}
 
   private EventScript() {}
 
-  static List<Step> load(String resource) {
+  public static List<Step> load(String resource) {
     try (InputStream in = EventScript.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("test resource not found: " + resource);

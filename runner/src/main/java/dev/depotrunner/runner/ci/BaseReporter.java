@@ -1,0 +1,198 @@
+package dev.depotrunner.runner.ci;
+
+import dev.depotrunner.buildkit.progress.VertexWarning;
+import dev.depotrunner.runner.progress.ProgressRenderer;
+import dev.depotrunner.steps.events.BuildEvent;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The state and steps every reporter shares: the secrets to hide, the record of each target's
+ * events, and the log groups that open and end as a target moves through its {@link Phase}s.
+ */
+abstract class BaseReporter implements CiReporter {
+
+  final CiEnvironment ci;
+  final PrintStream log;
+  final Path workingDirectory;
+  final Map<String, TargetRecord> targets = new LinkedHashMap<>();
+  /** Longest first, so that a secret containing another is replaced whole. */
+  private final TreeSet<String> secrets =
+      new TreeSet<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+  private final Map<String, Phase> phases = new LinkedHashMap<>();
+  private Group group;
+
+  /**
+   * @param log the stream the progress renderer writes to, so that group markers and progress lines
+   *     keep their order
+   */
+  BaseReporter(CiEnvironment ci, PrintStream log, Path workingDirectory) {
+    this.ci = ci;
+    this.log = log;
+    this.workingDirectory = workingDirectory;
+  }
+
+  @Override
+  public final synchronized void registerSecret(String secret) {
+    if (secret == null || secret.isBlank() || !secrets.add(secret)) {
+      return;
+    }
+    onSecret(secret);
+  }
+
+  @Override
+  public final ProgressRenderer attach(ProgressRenderer renderer) {
+    return new Attached(renderer);
+  }
+
+  /** Tells the CI about a new secret; only GitHub Actions has a command for it. */
+  void onSecret(String secret) {}
+
+  /** Prints the start of a log group, or nothing when the CI has none. */
+  void beginGroup(Group group) {}
+
+  /** Prints the end of the group {@link #beginGroup} started. */
+  void endGroup(Group group) {}
+
+  /**
+   * A log group: one target's phase, or, once a bake builds several targets at a time, one phase of all
+   * of them, because their progress lines interleave and per-target groups would break up into
+   * fragments.
+   *
+   * @param target the target's name, or empty for a group of several targets
+   */
+  record Group(String target, Phase phase, String title) {}
+
+  private synchronized void record(BuildEvent event) {
+    targets.computeIfAbsent(event.target(), TargetRecord::new).add(event);
+    if (!(event instanceof BuildEvent.Progress progress)) {
+      return;
+    }
+
+    Phase current = phases.getOrDefault(event.target(), Phase.LOAD);
+    phases.put(event.target(), Phase.advance(current, progress.status()));
+    Group next = groupFor(event.target());
+    if (group != null && group.target().equals(next.target()) && group.phase() == next.phase()) {
+      return;
+    }
+    endOpenGroup();
+    beginGroup(next);
+    log.flush();
+    group = next;
+  }
+
+  private Group groupFor(String target) {
+    if (phases.size() == 1) {
+      Phase phase = phases.get(target);
+      String title = target.equals("default") ? phase.title() : target + ": " + phase.title();
+      return new Group(target, phase, title);
+    }
+    Phase latest = phases.values().stream().max(Comparator.naturalOrder()).orElse(Phase.LOAD);
+    return new Group("", latest, latest.title() + ": " + String.join(", ", phases.keySet()));
+  }
+
+  private synchronized void endOpenGroup() {
+    if (group != null) {
+      endGroup(group);
+      log.flush();
+      group = null;
+    }
+  }
+
+  /** Replaces every registered secret in {@code text} with {@code ***}. */
+  final synchronized String redact(String text) {
+    String redacted = text;
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, "***");
+    }
+    return redacted;
+  }
+
+  /** Returns the folder that annotation paths are relative to: the CI's checkout, else the working folder. */
+  final Path base() {
+    return ci.workspace() != null ? ci.workspace() : workingDirectory;
+  }
+
+  /** Returns every target's failure and then its warnings, secrets redacted. */
+  final synchronized List<Finding> findings(ReportContext context) {
+    List<Finding> errors = new ArrayList<>();
+    List<Finding> warnings = new ArrayList<>();
+    for (TargetRecord target : targets.values()) {
+      Path dockerfile = context.inputs(target.name()).dockerfile();
+      BuildEvent.Failed failure = target.failure();
+      if (failure != null) {
+        errors.add(Finding.ofFailure(target.name(), redact(failure.message()), failure.source(), dockerfile, base()));
+      }
+      for (VertexWarning warning : target.warnings()) {
+        Finding finding = Finding.ofWarning(target.name(), warning, dockerfile, base());
+        warnings.add(new Finding(finding.severity(), finding.target(), finding.check(), redact(finding.message()),
+            finding.path(), finding.startLine(), finding.endLine(), finding.url()));
+      }
+    }
+    errors.addAll(warnings);
+    return errors;
+  }
+
+  final synchronized List<TargetRecord> targetRecords() {
+    return List.copyOf(targets.values());
+  }
+
+  /** Returns the build's outputs, secrets redacted. */
+  final Map<String, String> outputs(ReportContext context) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    BuildOutputs.of(targetRecords(), context).forEach((name, value) -> outputs.put(name, redact(value)));
+    return outputs;
+  }
+
+  final Summary summary(ReportContext context) {
+    return new Summary(ci, targetRecords(), context, findings(context), this::redact);
+  }
+
+  /** Records each event, then passes it on; closing ends the open group before the renderer's last lines. */
+  private final class Attached implements ProgressRenderer {
+
+    private final ProgressRenderer renderer;
+    private boolean closed;
+
+    Attached(ProgressRenderer renderer) {
+      this.renderer = renderer;
+    }
+
+    /**
+     * Records and renders under the reporter's lock, so that a group marker and the lines rendered for
+     * the same event stay together when a bake sends events from several threads. The renderer's
+     * timer thread takes only the renderer's lock, never the reporter's, so both locks are always taken
+     * in the same order.
+     */
+    @Override
+    public void onEvent(BuildEvent event) {
+      synchronized (BaseReporter.this) {
+        if (closed) {
+          return;
+        }
+        record(event);
+        renderer.onEvent(event);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (BaseReporter.this) {
+        closed = true;
+        endOpenGroup();
+        renderer.close();
+      }
+    }
+
+    @Override
+    public List<VertexWarning> warnings() {
+      return renderer.warnings();
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.depotrunner.runner.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Runs the composite action in {@code action.yml} as the GitHub runner would: reads its inputs and
+ * steps, evaluates the {@code ${{ }}} expressions it uses, sets the {@code INPUT_*} and {@code GITHUB_*}
+ * variables and the environment files in a temporary folder, runs the step's script with bash (which
+ * runs the packaged {@code bin/depot}) against the local engine, and checks every output.
+ */
+class GitHubActionIT {
+
+  private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
+  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{\\{\\s*([^}]+?)\\s*}}");
+  private static final String SECRET = "s3cr3t-" + UUID.randomUUID();
+  private static final String GITHUB_TOKEN = "ghs_" + UUID.randomUUID().toString().replace("-", "");
+
+  @TempDir Path folder;
+  private Path workspace;
+  private Path outputFile;
+  private Path summaryFile;
+  private Map<String, Object> action;
+
+  /** What one run of the action left: its exit code, its log, and the step's outputs. */
+  record Run(int exitCode, String log, Map<String, String> stepOutputs) {}
+
+  @BeforeEach
+  void setUp() throws IOException {
+    workspace = Files.createDirectories(folder.resolve("workspace"));
+    outputFile = folder.resolve("github_output");
+    summaryFile = folder.resolve("step_summary.md");
+    Files.createDirectories(workspace.resolve("app"));
+    try (var in = Files.newInputStream(REPOSITORY.resolve("action.yml"))) {
+      action = new Yaml().load(in);
+    }
+  }
+
+  @Test
+  void buildPushesAndWritesEveryOutput() throws Exception {
+    Files.writeString(workspace.resolve("app/Dockerfile"), """
+        ARG BASE
+        FROM $BASE as base
+        RUN --mount=type=secret,id=token test "$(sha256sum < /run/secrets/token | cut -d' ' -f1)" = "%s"
+        RUN echo built > /built
+        """.formatted(sha256(SECRET)));
+    String repository = "ci/action-it";
+    String tag = "ci-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("context", "app");
+    inputs.put("tags", registry() + "/" + repository + ":" + tag);
+    inputs.put("push", "true");
+    inputs.put("build-args", "BASE=" + environment().get("DEPOT_RUNNER_BASE_IMAGE"));
+    inputs.put("secrets", "token=" + SECRET);
+
+    Run run = runAction(inputs);
+
+    assertEquals(0, run.exitCode(), run.log());
+    if (Boolean.getBoolean("ci.printLog")) {
+      System.out.println(run.log());
+    }
+    Map<String, String> outputs = actionOutputs(run.stepOutputs());
+    HttpResponse<byte[]> manifest = registryManifest(repository, tag);
+    assertEquals(200, manifest.statusCode(), "the image was pushed");
+    String pushedDigest = manifest.headers().firstValue("Docker-Content-Digest").orElseThrow();
+    assertEquals(pushedDigest, outputs.get("digest"));
+    assertTrue(outputs.get("imageid").startsWith("sha256:"), outputs.get("imageid"));
+    JsonNode metadata = ReportFiles.JSON.readTree(outputs.get("metadata"));
+    assertEquals(pushedDigest, metadata.path("containerimage.digest").asText());
+    // A local builder is no Depot build, so the Depot outputs stay empty.
+    assertEquals("", outputs.get("build-id"));
+    assertEquals("", outputs.get("build-url"));
+    assertEquals("", outputs.get("project-id"));
+
+    assertTrue(run.log().startsWith("[command]"), run.log());
+    assertTrue(run.log().contains("::add-mask::" + SECRET + "\n"), run.log());
+    assertEquals(1, occurrences(run.log(), SECRET), "the secret appears only in its mask command");
+    assertTrue(run.log().contains("::group::Build steps\n"), run.log());
+    assertTrue(run.log().contains("::warning file=app/Dockerfile,line=2,endLine=2,title=FromAsCasing::"), run.log());
+    String summary = Files.readString(summaryFile);
+    assertTrue(summary.startsWith("## Depot build ✅ succeeded"), summary);
+    assertTrue(summary.contains("`" + pushedDigest + "`"), summary);
+    assertTrue(summary.contains("**FromAsCasing** `app/Dockerfile:2`"), summary);
+  }
+
+  @Test
+  void failingBuildAnnotatesLineAndFailsStep() throws Exception {
+    Files.writeString(workspace.resolve("app/Dockerfile"), """
+        ARG BASE
+        FROM $BASE
+        RUN echo about to fail && exit 7
+        """);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("context", "app");
+    inputs.put("build-args", "BASE=" + environment().get("DEPOT_RUNNER_BASE_IMAGE"));
+
+    Run run = runAction(inputs);
+
+    assertNotEquals(0, run.exitCode(), run.log());
+    assertTrue(run.log().contains("::error file=app/Dockerfile,line=3,endLine=3,title=Build failed::"), run.log());
+    Map<String, String> outputs = actionOutputs(run.stepOutputs());
+    assertEquals("", outputs.get("digest"));
+    String summary = Files.readString(summaryFile);
+    assertTrue(summary.startsWith("## Depot build ❌ failed"), summary);
+    assertTrue(summary.contains("### Error at `app/Dockerfile:3`"), summary);
+  }
+
+  @Test
+  void invalidBooleanInputFailsStep() throws Exception {
+    Run run = runAction(Map.of("context", "app", "push", "yes"));
+
+    assertEquals(1, run.exitCode());
+    assertTrue(run.log().contains("::error title=depot-runner action::Input push must be true or false, got \"yes\""),
+        run.log());
+  }
+
+  /** Runs each step of the composite action and returns the last step's run with the step outputs read back. */
+  @SuppressWarnings("unchecked")
+  private Run runAction(Map<String, String> inputs) throws Exception {
+    Map<String, Object> runs = (Map<String, Object>) action.get("runs");
+    assertEquals("composite", runs.get("using"));
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get("steps");
+    assertEquals(1, steps.size(), "the action has one step");
+    Map<String, Object> step = steps.get(0);
+    assertEquals("bash", step.get("shell"));
+
+    Map<String, String> stepEnvironment = new LinkedHashMap<>();
+    for (var entry : ((Map<String, Object>) step.get("env")).entrySet()) {
+      stepEnvironment.put(entry.getKey(), evaluate(String.valueOf(entry.getValue()), inputs, Map.of()));
+    }
+    Path script = folder.resolve("step.sh");
+    Files.writeString(script, evaluate((String) step.get("run"), inputs, Map.of()));
+
+    Map<String, String> environment = environment();
+    environment.putAll(githubVariables());
+    environment.putAll(stepEnvironment);
+    // GitHub runs a bash step as `bash --noprofile --norc -eo pipefail {0}` in the workspace.
+    var builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
+        .directory(workspace.toFile())
+        .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      fail("the action did not finish within 5 minutes:\n" + log);
+    }
+    String outputs = Files.exists(outputFile) ? Files.readString(outputFile) : "";
+    return new Run(process.exitValue(), log, GitHubReporterTest.OutputFile.parse(outputs));
+  }
+
+  /** Evaluates the action's declared outputs from the step's outputs; an output the step did not set is empty. */
+  @SuppressWarnings("unchecked")
+  private Map<String, String> actionOutputs(Map<String, String> stepOutputs) {
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (var entry : ((Map<String, Object>) action.get("outputs")).entrySet()) {
+      String value = (String) ((Map<String, Object>) entry.getValue()).get("value");
+      outputs.put(entry.getKey(), evaluate(value, Map.of(), stepOutputs));
+    }
+    assertEquals(List.copyOf(BuildOutputs.NAMES), List.copyOf(outputs.keySet()), "the action declares every output");
+    return outputs;
+  }
+
+  /** Replaces the expressions the action uses: inputs (with their defaults), github context values and step outputs. */
+  @SuppressWarnings("unchecked")
+  private String evaluate(String text, Map<String, String> inputs, Map<String, String> stepOutputs) {
+    Matcher matcher = EXPRESSION.matcher(text);
+    var result = new StringBuilder();
+    while (matcher.find()) {
+      String expression = matcher.group(1);
+      String value;
+      if (expression.startsWith("inputs.")) {
+        String name = expression.substring("inputs.".length());
+        Map<String, Object> declared = (Map<String, Object>) ((Map<String, Object>) action.get("inputs")).get(name);
+        if (declared == null) {
+          throw new AssertionError("action.yml uses an undeclared input: " + name);
+        }
+        Object fallback = declared.get("default");
+        value = inputs.containsKey(name) ? inputs.get(name)
+            : fallback == null ? "" : evaluate(String.valueOf(fallback), inputs, stepOutputs);
+      } else if (expression.equals("github.token")) {
+        value = GITHUB_TOKEN;
+      } else if (expression.equals("github.event.repository.private")) {
+        value = "false";
+      } else if (expression.startsWith("steps.depot.outputs.")) {
+        value = stepOutputs.getOrDefault(expression.substring("steps.depot.outputs.".length()), "");
+      } else {
+        throw new AssertionError("the test does not evaluate the expression " + expression);
+      }
+      matcher.appendReplacement(result, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(result);
+    return result.toString();
+  }
+
+  private Map<String, String> githubVariables() throws IOException {
+    Map<String, String> variables = new HashMap<>();
+    variables.put("CI", "true");
+    variables.put("GITHUB_ACTIONS", "true");
+    variables.put("GITHUB_ACTION_PATH", REPOSITORY.toString());
+    variables.put("GITHUB_WORKSPACE", workspace.toString());
+    variables.put("GITHUB_OUTPUT", outputFile.toString());
+    variables.put("GITHUB_STEP_SUMMARY", summaryFile.toString());
+    variables.put("GITHUB_ENV", folder.resolve("github_env").toString());
+    variables.put("GITHUB_PATH", folder.resolve("github_path").toString());
+    variables.put("GITHUB_STATE", folder.resolve("github_state").toString());
+    variables.put("RUNNER_TEMP", Files.createDirectories(folder.resolve("runner_temp")).toString());
+    variables.put("GITHUB_SERVER_URL", "http://127.0.0.1:9");
+    variables.put("GITHUB_REPOSITORY", "acme/app");
+    variables.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
+    variables.put("GITHUB_REF", "refs/heads/main");
+    variables.put("GITHUB_RUN_ID", "4242");
+    variables.put("GITHUB_EVENT_NAME", "push");
+    // Nothing may reach a real Depot API; the runner has no token here and builds locally.
+    variables.put("DEPOT_API_URL", "http://127.0.0.1:9");
+    variables.put("DEPOT_JVM_CACHE", "off");
+    return variables;
+  }
+
+  /** This process's environment with the local engine's variables, minus any Depot token or CI markers. */
+  private static Map<String, String> environment() {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    for (String name : List.of("DOCKER_HOST", "LOCAL_REGISTRY", "DEPOT_RUNNER_BASE_IMAGE")) {
+      if (!environment.containsKey(name)) {
+        fail(name + " is not set: run `scripts/local-env up` and `eval \"$(scripts/local-env env)\"` first");
+      }
+    }
+    for (String name : List.of("BUILDKIT_HOST", "DEPOT_TOKEN", "DEPOT_PROJECT_ID", "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITLAB_CI", "JENKINS_URL", "CIRCLECI", "BUILDKITE")) {
+      environment.remove(name);
+    }
+    return environment;
+  }
+
+  private static String registry() {
+    return environment().get("LOCAL_REGISTRY");
+  }
+
+  private static HttpResponse<byte[]> registryManifest(String repository, String reference) throws Exception {
+    var request = HttpRequest.newBuilder(URI.create("http://" + registry() + "/v2/" + repository + "/manifests/" + reference))
+        .header("Accept", String.join(",",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json"))
+        .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String sha256(String text) throws Exception {
+    byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(digest);
+  }
+
+  private static int occurrences(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
+  }
+}

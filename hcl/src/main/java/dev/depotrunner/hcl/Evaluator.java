@@ -185,7 +185,21 @@ final class Evaluator {
     if (function instanceof HclFunction.Lazy lazy) {
       List<HclFunction.Lazy.Argument> arguments = new ArrayList<>();
       for (Expression argument : call.arguments()) {
-        arguments.add(() -> new Evaluator().evaluate(argument, context));
+        arguments.add(new HclFunction.Lazy.Argument() {
+          @Override
+          public Object evaluate() throws HclException {
+            try {
+              return new Evaluator().evaluate(argument, context);
+            } catch (LazyValueException e) {
+              throw e.getCause();
+            }
+          }
+
+          @Override
+          public Expression expression() {
+            return argument;
+          }
+        });
       }
       checkArity(call, function, arguments.size());
       try {

@@ -56,10 +56,11 @@ public interface HclFunction {
    */
   interface Lazy extends HclFunction {
 
-    /** An argument not yet evaluated. */
-    @FunctionalInterface
+    /** An argument not yet evaluated, with its expression for functions that read it as a type. */
     interface Argument {
       Object evaluate() throws HclException;
+
+      Expression expression();
     }
 
     Object callLazy(List<Argument> arguments) throws HclException, ValueException;

@@ -14,8 +14,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The printf-like {@code format} and {@code formatlist}, and the date functions of cty's stdlib. */
-final class Formats {
+/**
+ * The printf-like {@code format} and {@code formatlist}, and the date functions of cty's stdlib. The public
+ * date methods serve tools that add their own time functions over the same format syntax.
+ */
+public final class Formats {
 
   /** {@code %[flags][[argument]][width][.precision]verb}, as cty's format verbs are written. */
   private static final Pattern VERB = Pattern.compile("%([+\\- #0]*)(?:\\[(\\d+)])?(\\d+)?(?:\\.(\\d*))?([a-zA-Z%])");
@@ -168,6 +171,16 @@ final class Formats {
     return results;
   }
 
+  /** Parses an RFC 3339 timestamp such as {@code 2006-01-02T15:04:05Z}. */
+  public static OffsetDateTime parseTimestamp(String timestamp) throws ValueException {
+    return parseTimestamp(timestamp, 1);
+  }
+
+  /** Formats a time as Go's RFC 3339 layout does: seconds always, fractions only when present, Z for UTC. */
+  public static String formatRfc3339(OffsetDateTime time) {
+    return time.format(rfc3339(time));
+  }
+
   static OffsetDateTime parseTimestamp(String timestamp, int argument) throws ValueException {
     try {
       return OffsetDateTime.parse(timestamp, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -182,7 +195,8 @@ final class Formats {
     return formatDate(format, parseTimestamp(timestamp, timestampArgument));
   }
 
-  static String formatDate(String format, OffsetDateTime time) throws ValueException {
+  /** Formats a time with cty's formatdate mnemonics. */
+  public static String formatDate(String format, OffsetDateTime time) throws ValueException {
     StringBuilder out = new StringBuilder();
     int i = 0;
     while (i < format.length()) {
@@ -316,7 +330,7 @@ final class Formats {
   static String timeAdd(String timestamp, String duration) throws ValueException {
     OffsetDateTime time = parseTimestamp(timestamp, 0);
     OffsetDateTime result = time.plus(parseDuration(duration));
-    return result.format(rfc3339(result));
+    return formatRfc3339(result);
   }
 
   /** Go's RFC 3339 layout: seconds always, fractions only when present, Z for UTC. */

@@ -352,7 +352,7 @@ final class Parser {
         }
       }
     }
-    return new Literal(new BigDecimal(source.substring(start, offset)), position(start));
+    return new Literal(Values.normalize(new BigDecimal(source.substring(start, offset))), position(start));
   }
 
   private Expression parseCall(String name, int start) throws HclException {

@@ -176,9 +176,9 @@ public final class Formats {
     return parseTimestamp(timestamp, 1);
   }
 
-  /** Formats a time as Go's RFC 3339 layout does: seconds always, fractions only when present, Z for UTC. */
+  /** Formats a time as Go's time.RFC3339 layout does: whole seconds, and Z for UTC. */
   public static String formatRfc3339(OffsetDateTime time) {
-    return time.format(rfc3339(time));
+    return time.format(RFC3339);
   }
 
   static OffsetDateTime parseTimestamp(String timestamp, int argument) throws ValueException {
@@ -333,11 +333,7 @@ public final class Formats {
     return formatRfc3339(result);
   }
 
-  /** Go's RFC 3339 layout: seconds always, fractions only when present, Z for UTC. */
-  static DateTimeFormatter rfc3339(OffsetDateTime time) {
-    String pattern = time.getNano() == 0 ? "uuuu-MM-dd'T'HH:mm:ssXXX" : "uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX";
-    return DateTimeFormatter.ofPattern(pattern);
-  }
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 

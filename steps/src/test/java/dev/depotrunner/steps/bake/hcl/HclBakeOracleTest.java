@@ -38,7 +38,7 @@ class HclBakeOracleTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"variables", "typed", "functions", "matrix", "references", "templates", "operators",
-      "multifile", "json", "mixed", "validation", "merge"})
+      "multifile", "json", "mixed", "validation", "merge", "heredocs"})
   void matchesBuildx(String name) throws Exception {
     String base = "/bake/hcl/" + name + "/";
     HclBakeFile file = HclBakeReader.read(sources(base), environment(base));

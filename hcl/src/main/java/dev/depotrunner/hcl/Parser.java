@@ -473,7 +473,7 @@ final class Parser {
     return new ObjectCons(List.copyOf(keys), List.copyOf(values), position(start));
   }
 
-  /** A bare identifier key is the literal name; anything else, including {@code (name)}, is an expression. */
+  /** Parses an object key: a bare identifier is the literal name, anything else (even {@code (name)}) an expression. */
   private Expression parseObjectKey() throws HclException {
     int start = offset;
     if (isIdentifierStart(peek())) {

@@ -142,8 +142,8 @@ final class Blocks {
   }
 
   /**
-   * Returns the cartesian product of the matrix values. buildx takes the keys in Go map order, which
-   * varies; the keys go in lexical order here, the first key varying fastest as in buildx's loop.
+   * Returns the cartesian product of the matrix values. buildx takes the keys in Go map order, which varies
+   * from run to run. Here the keys go in lexical order, and the first key varies fastest, as in buildx's loop.
    */
   private static List<Map<String, Object>> combinations(Body.Attribute matrix, EvalContext global)
       throws HclException {
@@ -189,12 +189,14 @@ final class Blocks {
     return name.equals(TARGET) || name.equals(GROUP);
   }
 
-  /** The value of {@code target} or {@code group} in expressions: an object of blocks by name. */
+  /** Returns the value of {@code target} or {@code group} in expressions: an object of blocks by name. */
   Map<String, Object> reference(String type) {
     Map<String, Instance> named = byName.get(type);
     return new LazyObject(new ArrayList<>(named.keySet()), key -> blockObject(named.get(key)));
   }
 
+  // NOTE: buildx reads a referenced attribute after converting it to its Target field type, so
+  // target.a.args.N is the string "1" there. Here it is the value as written, such as the number 1.
   private Map<String, Object> blockObject(Instance instance) {
     Set<String> keys = new LinkedHashSet<>();
     keys.add("name");

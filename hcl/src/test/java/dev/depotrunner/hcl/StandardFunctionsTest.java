@@ -23,6 +23,8 @@ class StandardFunctionsTest {
     assertEquals("b a", eval("format(\"%[2]s %[1]s\", \"a\", \"b\")"));
     assertEquals("[1,2]", eval("format(\"%v\", [1, 2])"));
     assertEquals("ff", eval("format(\"%x\", 255)"));
+    assertEquals("1.500000|1.234500e+03|1.2e-05", eval("format(\"%f|%e|%g\", 1.5, 1234.5, 0.000012)"));
+    assertEquals("1.5|1.234567e+06", eval("format(\"%g|%g\", 1.5, 1234567)"));
     assertEquals("  ab|ab  ", eval("format(\"%4s|%-4s\", \"ab\", \"ab\")"));
     assertEquals(List.of("a=1", "b=2"), eval("formatlist(\"%s=%d\", [\"a\", \"b\"], [1, 2])"));
   }

@@ -114,7 +114,8 @@ final class Evaluator {
     if (map.isEmpty() || map.size() > 20) {
       return "";
     }
-    return " (it has " + String.join(", ", new TreeMap<>(map).keySet().stream().map(String::valueOf).toList()) + ")";
+    return " (it has " + String.join(", ", new java.util.TreeSet<>(map.keySet()).stream().map(String::valueOf).toList())
+        + ")";
   }
 
   private Object index(Index index, Object source, Object key) throws HclException {

@@ -60,9 +60,9 @@ final class Blocks {
   private final List<Instance> instances = new ArrayList<>();
   private final Map<String, Map<String, Instance>> byName = Map.of(TARGET, new LinkedHashMap<>(), GROUP,
       new LinkedHashMap<>());
-  /** Target labels renamed by a matrix, with the names their instances took. */
-  private final Map<String, Set<String>> renamed = new LinkedHashMap<>();
-  private final Map<String, Position> renamedPositions = new HashMap<>();
+  /** The names that the blocks of each type and label took, keyed by "type label". */
+  private final Map<String, Set<String>> namesByLabel = new LinkedHashMap<>();
+  private final Map<String, Position> labelPositions = new HashMap<>();
 
   /** Expands one block into instances, evaluating its matrix and name in {@code global}. */
   void add(String type, Body.Block block, EvalContext global) throws HclException {
@@ -128,10 +128,8 @@ final class Blocks {
       byName.get(type).put(name, instance);
     }
 
-    if (!(names.size() == 1 && names.get(0).equals(label))) {
-      renamed.computeIfAbsent(label, k -> new LinkedHashSet<>()).addAll(names);
-      renamedPositions.putIfAbsent(label, block.position());
-    }
+    namesByLabel.computeIfAbsent(type + " " + label, k -> new LinkedHashSet<>()).addAll(names);
+    labelPositions.putIfAbsent(type + " " + label, block.position());
   }
 
   private static void checkName(String name, String type, Position position) throws HclException {
@@ -260,11 +258,16 @@ final class Blocks {
       }
     }
 
-    for (Map.Entry<String, Set<String>> entry : renamed.entrySet()) {
-      String label = entry.getKey();
+    // As buildx does, a label whose blocks took other names becomes a group of those names. The label
+    // itself is among them when another block of that label has no matrix.
+    for (Map.Entry<String, Set<String>> entry : namesByLabel.entrySet()) {
+      String label = entry.getKey().substring(entry.getKey().indexOf(' ') + 1);
+      if (entry.getValue().equals(Set.of(label))) {
+        continue;
+      }
       HclBlock existing = groups.get(label);
       if (existing == null) {
-        Position at = renamedPositions.get(label);
+        Position at = labelPositions.get(entry.getKey());
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("targets", new ArrayList<Object>(entry.getValue()));
         groups.put(label, new HclBlock(label, attributes, at.file(), at.line(), at.column()));
@@ -336,12 +339,46 @@ final class Blocks {
     }
 
     @Override
+    public int size() {
+      return keys.size();
+    }
+
+    @Override
+    public Set<String> keySet() {
+      return new LinkedHashSet<>(keys);
+    }
+
+    /** Returns entries whose values load when read, so listing the keys computes nothing. */
+    @Override
     public Set<Entry<String, Object>> entrySet() {
-      Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-      for (String key : keys) {
-        entries.add(new SimpleEntry<>(key, get(key)));
-      }
-      return entries;
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Entry<String, Object>> iterator() {
+          java.util.Iterator<String> names = keys.iterator();
+          return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return names.hasNext();
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              String key = names.next();
+              return new SimpleImmutableEntry<>(key, null) {
+                @Override
+                public Object getValue() {
+                  return get(key);
+                }
+              };
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return keys.size();
+        }
+      };
     }
   }
 }

@@ -296,4 +296,125 @@ class HclBakeReaderTest {
     assertEquals(List.of("x,y"), target(read(hcl, Map.of("P", "a", "P_JSON", "[\"x,y\"]")), "app")
         .attributes().get("platforms"));
   }
+
+  @Test
+  void globalAttributeReadsTarget() throws BakeFileException {
+    HclBakeFile file = read("""
+        target "foo" { dockerfile = "x" }
+        x = target.foo.dockerfile
+        y = x
+        target "bar" { dockerfile = y }
+        """);
+    assertEquals("x", target(file, "bar").attributes().get("dockerfile"));
+  }
+
+  @Test
+  void targetReadsOwnAttributes() throws BakeFileException {
+    HclBakeFile file = read("""
+        target "foo" {
+          dockerfile = "xxx"
+          context    = target.bar.context
+          target     = target.foo.dockerfile
+        }
+        target "bar" {
+          dockerfile = target.foo.dockerfile
+          context    = "yyy"
+          target     = target.bar.name
+        }
+        """);
+    assertEquals("yyy", target(file, "foo").attributes().get("context"));
+    assertEquals("xxx", target(file, "foo").attributes().get("target"));
+    assertEquals("xxx", target(file, "bar").attributes().get("dockerfile"));
+    assertEquals("bar", target(file, "bar").attributes().get("target"));
+  }
+
+  @Test
+  void unsetReferencedAttributeIsNull() throws BakeFileException {
+    HclBlock foo = target(read("target \"foo\" {\n  context = target.foo.dockerfile\n}\n"), "foo");
+    assertTrue(foo.attributes().containsKey("context"));
+    assertEquals(null, foo.attributes().get("context"));
+  }
+
+  @Test
+  void renamedTargetIsReferencedByNewName() throws BakeFileException {
+    HclBakeFile file = read("""
+        target "def" { dockerfile = target.xyz.dockerfile }
+        target "abc" {
+          name       = "xyz"
+          matrix     = {}
+          dockerfile = "foo"
+        }
+        """);
+    assertEquals("foo", target(file, "def").attributes().get("dockerfile"));
+    assertEquals(List.of("xyz"), file.groups().get(0).attributes().get("targets"));
+
+    BakeFileException e = failure("""
+        target "abc" {
+          name       = "xyz"
+          matrix     = {}
+          dockerfile = "foo"
+        }
+        target "def" { dockerfile = target.abc.dockerfile }
+        """);
+    assertTrue(e.getMessage().contains("\"abc\""), e.getMessage());
+  }
+
+  @Test
+  void renameAcrossFilesKeepsBothNames() throws BakeFileException {
+    HclBakeFile file = HclBakeReader.read(List.of(
+        new BakeSource("c1.hcl", "target \"foo\" {\n  name = \"bar\"\n  matrix = {}\n  dockerfile = \"x\"\n}\n"),
+        new BakeSource("c2.hcl", "target \"foo\" {\n  context = \"y\"\n}\n"),
+        new BakeSource("c3.hcl", "target \"bar\" {\n  target = \"z\"\n}\n")), Map.of());
+    assertEquals(List.of("bar", "foo"), file.targets().stream().map(HclBlock::name).toList());
+    assertEquals("x", target(file, "bar").attributes().get("dockerfile"));
+    assertEquals("z", target(file, "bar").attributes().get("target"));
+    assertEquals("y", target(file, "foo").attributes().get("context"));
+    assertEquals(List.of("bar", "foo"), file.groups().get(0).attributes().get("targets"));
+  }
+
+  @Test
+  void matrixOfObjects() throws BakeFileException {
+    HclBakeFile file = read("""
+        target "foo" {
+          matrix = {
+            aa = [{ foo = "aa", bar = "bb" }, { foo = "cc", bar = "dd" }]
+          }
+          name = aa.foo
+          args = { target = "val${aa.bar}" }
+        }
+        """);
+    assertEquals(Map.of("target", "valbb"), target(file, "aa").attributes().get("args"));
+    assertEquals(Map.of("target", "valdd"), target(file, "cc").attributes().get("args"));
+  }
+
+  @Test
+  void matrixOfWrongTypeFails() {
+    for (String matrix : List.of("\"test\"", "[\"test\"]", "{ a = \"b\" }", "{ 1 = 2 }")) {
+      BakeFileException e = failure("target \"default\" {\n  matrix = " + matrix + "\n}\n");
+      assertEquals(2, e.line(), matrix);
+      assertTrue(e.getMessage().contains("matrix"), e.getMessage());
+    }
+  }
+
+  @Test
+  void jsonFunctionsAndAttributes() throws BakeFileException {
+    HclBakeFile file = HclBakeReader.read(List.of(new BakeSource("docker-bake.json", """
+        {
+          "FOO": "abc",
+          "variable": {"BAR": {"default": "def"}},
+          "function": {"myfunc": {"params": ["inp"], "result": "<${upper(inp)}-${FOO}>"}},
+          "target": {"app": {"args": {"v1": "pre-${myfunc(\\"foo\\")}-${BAR}", "v2": "myfunc(\\"foo\\")"}}}
+        }
+        """)), Map.of());
+    Map<?, ?> args = (Map<?, ?>) target(file, "app").attributes().get("args");
+    assertEquals("pre-<FOO-abc>-def", args.get("v1"));
+    assertEquals("myfunc(\"foo\")", args.get("v2"));
+  }
+
+  @Test
+  void variableTypedAnyRejectsPlainOverride() {
+    String hcl = "variable \"X\" {\n  type    = any\n  default = \"a\"\n}\ntarget \"app\" {}\n";
+    BakeFileException e = assertThrows(BakeFileException.class, () -> read(hcl, Map.of("X", "b")));
+    assertTrue(e.getMessage().contains("unsupported type any"), e.getMessage());
+  }
 }

@@ -59,7 +59,8 @@ final class Evaluator {
       return splat(splat, context);
     }
     if (expression instanceof SplatItem) {
-      return splatItems.peek();
+      Object item = splatItems.peek();
+      return item == NullItem.NULL ? null : item;
     }
     if (expression instanceof Call call) {
       return call(call, context);
@@ -166,8 +167,7 @@ final class Evaluator {
     for (Object item : items) {
       splatItems.push(item == null ? NullItem.NULL : item);
       try {
-        Object result = evaluate(splat.each(), context);
-        results.add(result == NullItem.NULL ? null : result);
+        results.add(evaluate(splat.each(), context));
       } finally {
         splatItems.pop();
       }

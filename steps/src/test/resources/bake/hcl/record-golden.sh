@@ -5,6 +5,9 @@
 # docker-bake.hcl or docker-bake.json) and its environment in env.properties.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# --print needs no builder; a scratch buildx config keeps the user's builder state out of the run.
+buildx_config=$(mktemp -d)
+trap 'rm -rf "$buildx_config"' EXIT
 for dir in "$here"/*/; do
   case_name=$(basename "$dir")
   cd "$dir"
@@ -21,7 +24,7 @@ for dir in "$here"/*/; do
     while IFS= read -r line; do [[ -n $line ]] && environment+=("$line"); done < env.properties
   fi
   if env -i PATH="$PATH" HOME="$HOME" DOCKER_CONFIG="${DOCKER_CONFIG:-}" DOCKER_HOST="${DOCKER_HOST:-}" \
-      BUILDX_CONFIG="$here/.buildx" "${environment[@]}" \
+      BUILDX_CONFIG="$buildx_config" "${environment[@]}" \
       "$DEPOT_RUNNER_BUILDX" bake --print "${args[@]}" > golden.json 2> golden.err; then
     rm -f golden.err
     echo "$case_name: recorded"

@@ -5,6 +5,7 @@ import dev.depotrunner.hcl.EvalContext;
 import dev.depotrunner.hcl.HclException;
 import dev.depotrunner.hcl.LazyValueException;
 import dev.depotrunner.hcl.Position;
+import dev.depotrunner.hcl.Type;
 import dev.depotrunner.hcl.ValueException;
 import dev.depotrunner.hcl.Values;
 import java.util.AbstractMap;
@@ -193,8 +194,54 @@ final class Blocks {
     return new LazyObject(new ArrayList<>(named.keySet()), key -> blockObject(named.get(key)));
   }
 
-  // NOTE: buildx reads a referenced attribute after converting it to its Target field type, so
-  // target.a.args.N is the string "1" there. Here it is the value as written, such as the number 1.
+  private static final Set<String> STRING_FIELDS = Set.of("description", "context", "dockerfile",
+      "dockerfile-inline", "target", "network", "shm-size", "call");
+  private static final Set<String> BOOL_FIELDS = Set.of("pull", "no-cache");
+  private static final Set<String> STRING_LIST_FIELDS = Set.of("inherits", "annotations", "tags", "platforms",
+      "no-cache-filter", "ulimits", "entitlements", "targets");
+  private static final Set<String> STRING_MAP_FIELDS = Set.of("args", "labels", "contexts", "extra-hosts");
+
+  /**
+   * Converts a referenced attribute to the type of buildx's Target or Group field, as buildx reads
+   * references after decoding: {@code target.a.args.N} is the string "1" even where N = 1 was written.
+   * A value that does not convert is returned as written, and the final decoding reports it.
+   */
+  // NOTE: attest, cache-from, cache-to, secret, ssh, output, policy and resources are parsed structures in
+  // buildx; references to them return the value as written.
+  static Object referenceValue(String key, Object value) {
+    try {
+      if (value == null) {
+        return null;
+      }
+      if (STRING_FIELDS.contains(key)) {
+        return Type.STRING.convert(value);
+      }
+      if (BOOL_FIELDS.contains(key)) {
+        return Type.BOOL.convert(value);
+      }
+      if (STRING_LIST_FIELDS.contains(key)) {
+        List<Object> converted = new ArrayList<>();
+        for (Object element : (List<?>) value) {
+          if (element == null) {
+            return value;
+          }
+          converted.add(Type.STRING.convert(element));
+        }
+        return converted;
+      }
+      if (STRING_MAP_FIELDS.contains(key)) {
+        Map<String, Object> converted = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+          converted.put((String) entry.getKey(), Type.STRING.convert(entry.getValue()));
+        }
+        return converted;
+      }
+    } catch (ValueException | ClassCastException e) {
+      return value;
+    }
+    return value;
+  }
+
   private Map<String, Object> blockObject(Instance instance) {
     Set<String> keys = new LinkedHashSet<>();
     keys.add("name");
@@ -207,7 +254,7 @@ final class Blocks {
         return null;
       }
       try {
-        return attribute(instance, key);
+        return referenceValue(key, attribute(instance, key));
       } catch (HclException e) {
         throw new LazyValueException(e);
       }

@@ -417,4 +417,25 @@ class HclBakeReaderTest {
     BakeFileException e = assertThrows(BakeFileException.class, () -> read(hcl, Map.of("X", "b")));
     assertTrue(e.getMessage().contains("unsupported type any"), e.getMessage());
   }
+
+  @Test
+  void referencesReadFieldTypes() throws BakeFileException {
+    HclBakeFile file = read("""
+        target "base" {
+          args     = { N = 1 }
+          no-cache = "true"
+          tags     = [1, true]
+        }
+        target "app" {
+          labels = {
+            EQUAL    = target.base.args.N == "1"
+            NO_CACHE = target.base.no-cache == true
+            TAGS     = jsonencode(target.base.tags)
+          }
+        }
+        """);
+    assertEquals(Map.of("EQUAL", true, "NO_CACHE", true, "TAGS", "[\"1\",\"true\"]"),
+        target(file, "app").attributes().get("labels"));
+    assertEquals(Map.of("N", new BigDecimal("1")), target(file, "base").attributes().get("args"));
+  }
 }

@@ -3,6 +3,10 @@ package dev.depotrunner.runner.build;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnectionException;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
+import dev.depotrunner.depotapi.ApiToken;
+import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.ConnectClient;
+import dev.depotrunner.depotapi.UserAgent;
 import dev.depotrunner.runner.cli.BuildExecutor;
 import dev.depotrunner.runner.cli.Invocation;
 import dev.depotrunner.runner.progress.ProgressMode;
@@ -13,28 +17,119 @@ import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
 import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.build.options.ContextSource;
+import dev.depotrunner.steps.depot.DepotBuildStep;
+import dev.depotrunner.steps.depot.ProjectFile;
 import dev.depotrunner.steps.events.BuildEvent;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code depot build} on a BuildKit builder: picks the builder, connects, renders progress in the
- * chosen mode, and turns SIGINT and SIGTERM into a cancelled Solve.
+ * Runs {@code depot build}: on a Depot builder when a token and a project are known and no builder was
+ * named with {@code --builder} or {@code BUILDKIT_HOST}, else on a local BuildKit builder. It renders
+ * progress in the chosen mode and turns SIGINT and SIGTERM into a cancelled Solve.
  */
 public final class BuildRunner implements BuildExecutor {
 
   /** How long a signal waits for the builder to acknowledge the cancel before the process exits anyway. */
   private static final long CANCEL_GRACE_SECONDS = 15;
 
+  /** A build that can be cancelled from the signal handler's thread. */
+  private interface CancellableBuild {
+    BuildResult run() throws BuildStepException, InterruptedException;
+
+    void cancel();
+  }
+
+  /** Where a Depot build runs: its project and the token that creates it. */
+  record DepotTarget(String projectId, ApiToken token) {}
+
   @Override
   public int execute(BuildOptions options, Invocation invocation) throws Exception {
-    if (options.token().isPresent() || invocation.environment().containsKey("DEPOT_TOKEN")) {
-      // NOTE: Depot's remote builders need the Depot API client; until then a token is not used.
-      invocation.err().println(
-          "warning: Depot builders are not available in this version; building on a local builder instead");
+    Optional<DepotTarget> depot = depotTarget(options, invocation);
+    if (depot.isPresent()) {
+      return executeOnDepot(options, invocation, depot.get());
+    }
+    return executeLocally(options, invocation);
+  }
+
+  /**
+   * Returns the Depot project and token when the build runs on Depot: both are known and no local builder
+   * was named. Warns when a token is set but the build runs locally for lack of a project.
+   */
+  private static Optional<DepotTarget> depotTarget(BuildOptions options, Invocation invocation) throws IOException {
+    if (options.builderEndpoint().address().isPresent()) {
+      return Optional.empty();
+    }
+    Optional<ApiToken> token = depotToken(options, invocation.environment());
+    if (token.isEmpty()) {
+      return Optional.empty();
     }
 
+    Optional<String> project = options.project();
+    if (project.isEmpty()) {
+      project = ProjectFile.find(projectSearchStart(options, invocation)).map(ProjectFile.Found::projectId);
+    }
+    if (project.isEmpty()) {
+      invocation.err().println("WARNING: a Depot token is set but no project: pass --project, set DEPOT_PROJECT_ID"
+          + " or run depot init; building on a local builder instead");
+      return Optional.empty();
+    }
+    return Optional.of(new DepotTarget(project.get(), token.get()));
+  }
+
+  /**
+   * Returns the Depot token: {@code --token}, else {@code DEPOT_TOKEN}.
+   *
+   * @throws IllegalArgumentException if the token is blank or contains control characters
+   */
+  static Optional<ApiToken> depotToken(BuildOptions options, Map<String, String> environment) {
+    if (options.token().isPresent()) {
+      return Optional.of(ApiToken.of(options.token().get().value()));
+    }
+    String fromEnvironment = environment.getOrDefault("DEPOT_TOKEN", "");
+    return fromEnvironment.isBlank() ? Optional.empty() : Optional.of(ApiToken.of(fromEnvironment));
+  }
+
+  /** Returns the folder where the search for depot.json starts: a local context, else the working folder. */
+  private static Path projectSearchStart(BuildOptions options, Invocation invocation) {
+    if (options.context() instanceof ContextSource.Local local) {
+      return invocation.workingDirectory().resolve(local.directory());
+    }
+    return invocation.workingDirectory();
+  }
+
+  private int executeOnDepot(BuildOptions options, Invocation invocation, DepotTarget target)
+      throws InterruptedException {
+    Map<String, String> environment = invocation.environment();
+    ConnectClient client = ConnectClient.fromEnvironment(environment, UserAgent.of(version(), runsInCi(environment)));
+    ProgressRenderer renderer = renderer(options, invocation);
+    try {
+      var step = new DepotBuildStep(
+          new BuildService(client), renderer, environment, invocation.out(), MachineId.load(environment));
+      CancellableBuild build = new CancellableBuild() {
+        @Override
+        public BuildResult run() throws BuildStepException, InterruptedException {
+          return step.run(options, target.projectId(), target.token()).build();
+        }
+
+        @Override
+        public void cancel() {
+          step.cancel();
+        }
+      };
+      return runWithSignals(build, options, renderer, invocation);
+    } finally {
+      renderer.close();
+    }
+  }
+
+  private int executeLocally(BuildOptions options, Invocation invocation) throws Exception {
     BuilderSelection.Choice choice = BuilderSelection.choose(options, invocation.environment());
     ProgressRenderer renderer = renderer(options, invocation);
     if (choice.implicitDockerEngine()) {
@@ -45,7 +140,18 @@ public final class BuildRunner implements BuildExecutor {
 
     try (BuilderConnection connection = connect(choice)) {
       var step = new BuildStep(renderer, invocation.environment(), invocation.out(), MachineId.load(invocation.environment()));
-      return runWithSignals(step, options, connection, renderer, invocation);
+      CancellableBuild build = new CancellableBuild() {
+        @Override
+        public BuildResult run() throws BuildStepException, InterruptedException {
+          return step.run(options, connection);
+        }
+
+        @Override
+        public void cancel() {
+          step.cancel();
+        }
+      };
+      return runWithSignals(build, options, renderer, invocation);
     } finally {
       renderer.close();
     }
@@ -55,6 +161,21 @@ public final class BuildRunner implements BuildExecutor {
     return BuilderConnections.open(choice.endpoint());
   }
 
+  /** Returns the version from the jar manifest, or {@code dev} when run from classes. */
+  private static String version() {
+    String version = BuildRunner.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /**
+   * Returns whether the process runs in a CI job, by the {@code CI} variable that GitHub Actions, GitLab,
+   * CircleCI, Buildkite and most other CI services set.
+   */
+  static boolean runsInCi(Map<String, String> environment) {
+    String ci = environment.getOrDefault("CI", "");
+    return !ci.isEmpty() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
+  }
+
   private static ProgressRenderer renderer(BuildOptions options, Invocation invocation) {
     ProgressMode mode = options.quiet() ? ProgressMode.QUIET : ProgressMode.valueOf(options.progress().name());
     boolean terminal = ProgressRenderers.isTerminal();
@@ -62,11 +183,11 @@ public final class BuildRunner implements BuildExecutor {
   }
 
   private static int runWithSignals(
-      BuildStep step, BuildOptions options, BuilderConnection connection, ProgressRenderer renderer, Invocation invocation)
+      CancellableBuild build, BuildOptions options, ProgressRenderer renderer, Invocation invocation)
       throws InterruptedException {
     var finished = new CountDownLatch(1);
     Thread cancelOnSignal = new Thread(() -> {
-      step.cancel();
+      build.cancel();
       try {
         finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -76,7 +197,7 @@ public final class BuildRunner implements BuildExecutor {
     Runtime.getRuntime().addShutdownHook(cancelOnSignal);
 
     try {
-      BuildResult result = step.run(options, connection);
+      BuildResult result = build.run();
       if (options.quiet()) {
         invocation.out().println(result.imageId());
       }

@@ -17,7 +17,7 @@ import java.util.Map;
 /** Gets a build's BuildKit builder from Depot and connects to it. */
 final class BuilderLease {
 
-  /** The pause between polls when Depot's pending answer carries no {@code wait_ms}. */
+  /** The pause between polls when Depot's pending response carries no {@code wait_ms}. */
   static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(1);
 
   private BuilderLease() {}
@@ -30,7 +30,7 @@ final class BuilderLease {
 
   /**
    * Polls GetBuildKitConnection until Depot returns an active builder, waiting as long as each pending
-   * answer says.
+   * response requests.
    *
    * @return the active connection, or null if {@code waiter} reports cancellation
    */
@@ -51,7 +51,7 @@ final class BuilderLease {
           }
           break;
         default:
-          // An answer with neither case comes from a newer API; poll again as for pending.
+          // A response with neither case comes from a newer API; poll again as for pending.
           if (!waiter.await(DEFAULT_POLL_WAIT)) {
             return null;
           }

@@ -3,7 +3,7 @@ package dev.depotrunner.steps.depot;
 import dev.depotrunner.steps.build.BuildResult;
 
 /**
- * What a build on a Depot builder produced, with the ids CI reporters show.
+ * The outputs of a build on a Depot builder, with the ids CI reporters show.
  *
  * @param build the image and exporter response
  * @param buildId Depot's id of the build

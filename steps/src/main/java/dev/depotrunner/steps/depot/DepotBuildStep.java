@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs one {@code depot build} on a Depot builder: creates the build through Depot's API, waits for its
  * BuildKit builder, connects with the mutual TLS certificates Depot returns, reports health while the
- * build runs, and always finishes the build with success, the error, or cancellation.
+ * build runs, and finishes every build it created with success, the error, or cancellation. A failed
+ * FinishBuild call becomes a warning notice.
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler; the build is then
  * finished as cancelled.
@@ -211,8 +212,8 @@ public final class DepotBuildStep {
   }
 
   /**
-   * Sends FinishBuild. It runs even when the thread was interrupted, such as by a signal, because an
-   * unfinished build keeps its builder until Depot times it out; the interrupt is restored afterwards.
+   * Sends FinishBuild, also when the thread was interrupted by a signal, because an unfinished build keeps
+   * its builder until Depot times it out. The interrupt is restored afterwards.
    */
   private void finish(String buildId, ApiToken buildToken, FinishBuildRequest.Builder result) {
     boolean interrupted = Thread.interrupted();

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tells Depot that the client is still following a build, with ReportBuildHealth on a timer, because
- * Depot releases a builder whose client stopped reporting. When Depot answers with a {@code cancels_at}
+ * Depot releases a builder whose client stopped reporting. When Depot responds with a {@code cancels_at}
  * time that has passed, the build is cancelled.
  */
 final class HealthReporter implements AutoCloseable {

@@ -1,6 +1,7 @@
 package dev.depotrunner.controlplane;
 
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnectionException;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
@@ -25,7 +26,9 @@ import dev.depotrunner.depotapi.proto.cli.v1beta1.ListProjectsResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,7 +38,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.security.SecureRandom;
 
 /**
  * A loopback stand-in for Depot's control plane, for tests: its build and projects API over Connect,
@@ -75,6 +77,7 @@ public final class ControlPlane implements AutoCloseable {
   private final AtomicInteger buildCount = new AtomicInteger();
   private volatile int pendingPolls;
   private volatile Duration pendingWait = Duration.ofMillis(200);
+  private volatile Instant cancelsAt;
 
   private ControlPlane(
       ConnectServer server,
@@ -175,6 +178,15 @@ public final class ControlPlane implements AutoCloseable {
     this.pendingWait = wait;
   }
 
+  /**
+   * Makes ReportBuildHealth return {@code cancels_at} set to {@code at}, which asks the client to cancel
+   * its build once that time has passed, as Depot does when a build is cancelled from its web page;
+   * null stops it.
+   */
+  public void cancelBuildsAt(Instant at) {
+    this.cancelsAt = at;
+  }
+
   /** Makes the next call of {@code method} fail with {@code code}, without running its handler. */
   public void failNext(ConnectMethod<?, ?> method, ConnectCode code, String message) {
     server.failNext(method, code, message);
@@ -183,6 +195,11 @@ public final class ControlPlane implements AutoCloseable {
   /** Makes every call of {@code method} fail with {@code code}. */
   public void failAlways(ConnectMethod<?, ?> method, ConnectCode code, String message) {
     server.failAlways(method, code, message);
+  }
+
+  /** Ends every failure set with {@link #failNext} or {@link #failAlways}. */
+  public void clearFailures() {
+    server.clearFailures();
   }
 
   /** Serves {@code method} with {@code handler} in place of the in-memory one, or adds a method. */
@@ -310,7 +327,13 @@ public final class ControlPlane implements AutoCloseable {
   private ReportBuildHealthResponse reportBuildHealth(ReportBuildHealthRequest request, CallContext context) {
     DepotBuild build = requireBuild(request.getBuildId(), context);
     build.countHealthReport();
-    return ReportBuildHealthResponse.getDefaultInstance();
+    Instant at = cancelsAt;
+    if (at == null) {
+      return ReportBuildHealthResponse.getDefaultInstance();
+    }
+    return ReportBuildHealthResponse.newBuilder()
+        .setCancelsAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+        .build();
   }
 
   private FinishBuildResponse finishBuild(FinishBuildRequest request, CallContext context) {

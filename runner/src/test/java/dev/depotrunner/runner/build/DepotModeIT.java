@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +164,41 @@ class DepotModeIT {
     assertTrue(Duration.between(start, Instant.now()).toSeconds() < 60, "the build was not cancelled in time");
     FinishBuildRequest result = onlyNewBuild(buildsBefore).awaitResult(Duration.ofSeconds(5));
     assertEquals(FinishBuildRequest.ResultCase.CANCELED, result.getResultCase());
+  }
+
+  @Test
+  void sigterm_finishesAsCanceled() throws Exception {
+    String marker = "sigterm-" + System.nanoTime();
+    Path context = context("FROM " + LocalEngine.baseImage() + "\nRUN echo " + marker + " && sleep 120\n");
+    Path log = work.resolve("depot.log");
+    int buildsBefore = depot.builds().size();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    var command = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        "dev.depotrunner.runner.Main", "build", "--project", PROJECT, "--progress=plain", context.toString())
+        .directory(work.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    command.environment().putAll(LocalEngine.environment());
+    command.environment().remove("BUILDKIT_HOST");
+    command.environment().putAll(depotEnvironment(TOKEN));
+
+    Process depotProcess = command.start();
+    try {
+      Instant deadline = Instant.now().plusSeconds(120);
+      while (!Files.readString(log).contains("RUN echo " + marker) && Instant.now().isBefore(deadline)) {
+        assertTrue(depotProcess.isAlive(), Files.readString(log));
+        Thread.sleep(200);
+      }
+      depotProcess.destroy();
+
+      assertTrue(depotProcess.waitFor(60, TimeUnit.SECONDS), "depot did not exit after SIGTERM");
+    } finally {
+      depotProcess.destroyForcibly();
+    }
+
+    assertTrue(depotProcess.exitValue() != 0, Files.readString(log));
+    FinishBuildRequest result = onlyNewBuild(buildsBefore).awaitResult(Duration.ofSeconds(5));
+    assertEquals(FinishBuildRequest.ResultCase.CANCELED, result.getResultCase(), Files.readString(log));
   }
 
   @Test

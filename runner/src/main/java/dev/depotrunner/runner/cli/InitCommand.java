@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code depot init [--project ID] [--force] [DIR]}: writes the {@code depot.json} that names the Depot
- * project of a folder. Without {@code --project} it lists the token's projects and asks for one, which
- * needs a terminal.
+ * project of a folder. Without {@code --project} it lists the token's projects and prompts for a choice,
+ * which needs a terminal.
  */
 @Command(
     name = "init",

@@ -60,7 +60,7 @@ final class BuilderLease {
   }
 
   /**
-   * Returns the builder's address with the mutual TLS settings Depot sent, kept in memory. An answer
+   * Returns the builder's address with the mutual TLS settings Depot sent, kept in memory. A response
    * without certificates, as from a development API, connects without TLS.
    *
    * @throws IllegalArgumentException if the address or the certificates are invalid

@@ -89,7 +89,7 @@ final class BuilderProxy implements AutoCloseable {
     return server.getPort();
   }
 
-  /** How many calls were forwarded so far. */
+  /** Returns how many calls were forwarded so far. */
   long forwardedCalls() {
     return forwardedCalls.get();
   }
@@ -146,7 +146,7 @@ final class BuilderProxy implements AutoCloseable {
   }
 
   /**
-   * Relays one call. Each side asks for the next message only once the other side is ready to take it,
+   * Relays one call. Each side requests the next message only once the other side is ready to take it,
    * so a slow reader slows the writer instead of filling memory.
    */
   private static final class CallRelay {

@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
 /**
  * A Connect server on loopback (https://connectrpc.com/docs/protocol) over the JDK's HTTP/1.1 server,
  * with binary protobuf messages: unary methods and server streams, one handler per method. It records
- * every call, and can be told to fail a method with a Connect error before its handler runs.
+ * every call, and can be configured to fail a method with a Connect error before its handler runs.
  */
 public final class ConnectServer implements AutoCloseable {
 
@@ -66,7 +66,7 @@ public final class ConnectServer implements AutoCloseable {
     return connect;
   }
 
-  /** The base URL, such as {@code http://127.0.0.1:41234}. */
+  /** Returns the base URL, such as {@code http://127.0.0.1:41234}. */
   public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -96,12 +96,12 @@ public final class ConnectServer implements AutoCloseable {
     failures.clear();
   }
 
-  /** Every call received so far, in order of arrival. */
+  /** Returns every call received so far, in order of arrival. */
   public List<RecordedCall> calls() {
     return List.copyOf(calls);
   }
 
-  /** The calls of {@code method} received so far. */
+  /** Returns the calls of {@code method} received so far. */
   public List<RecordedCall> calls(ConnectMethod<?, ?> method) {
     return calls.stream().filter(call -> call.path().equals(method.path())).toList();
   }
@@ -121,7 +121,7 @@ public final class ConnectServer implements AutoCloseable {
     try (exchange) {
       dispatch(exchange);
     } catch (IOException | UncheckedIOException e) {
-      // The client went away mid-response; there is nobody left to tell.
+      // The client disconnected mid-response, so the error cannot be sent.
       LOG.log(System.Logger.Level.DEBUG, "Connect call " + exchange.getRequestURI() + " aborted: " + e);
     }
   }

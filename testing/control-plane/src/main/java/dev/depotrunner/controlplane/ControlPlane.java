@@ -179,9 +179,8 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /**
-   * Makes ReportBuildHealth return {@code cancels_at} set to {@code at}, which asks the client to cancel
-   * its build once that time has passed, as Depot does when a build is cancelled from its web page;
-   * null stops it.
+   * Makes ReportBuildHealth return {@code cancels_at} set to {@code at}, which requests that the client
+   * cancel its build once that time has passed; null stops it.
    */
   public void cancelBuildsAt(Instant at) {
     this.cancelsAt = at;

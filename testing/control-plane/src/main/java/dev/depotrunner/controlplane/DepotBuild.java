@@ -54,17 +54,17 @@ public final class DepotBuild {
     return request;
   }
 
-  /** How many times GetBuildKitConnection was called for this build. */
+  /** Returns how many times GetBuildKitConnection was called for this build. */
   public int connectionPolls() {
     return connectionPolls.get();
   }
 
-  /** How many times ReportBuildHealth was called for this build. */
+  /** Returns how many times ReportBuildHealth was called for this build. */
   public int healthReports() {
     return healthReports.get();
   }
 
-  /** The FinishBuild request, once the client sent it. */
+  /** Returns the FinishBuild request, once the client sent it. */
   public Optional<FinishBuildRequest> result() {
     return Optional.ofNullable(finish.getNow(null));
   }

@@ -45,6 +45,7 @@ public final class DepotCommand implements Callable<Integer> {
   public static CommandLine commandLine(BuildExecutor executor, Invocation invocation) {
     var commandLine = new CommandLine(new DepotCommand());
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
+    commandLine.addSubcommand(new InitCommand(invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));
 
@@ -74,12 +75,17 @@ public final class DepotCommand implements Callable<Integer> {
     return "Run '" + commandName + " --help' for usage.";
   }
 
-  /** Prints the version from the jar manifest, or {@code dev} when run from classes. */
+  /** Returns the version from the jar manifest, or {@code dev} when run from classes. */
+  static String version() {
+    String version = DepotCommand.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /** Prints {@link #version()}. */
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = DepotCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"depot-runner " + (version == null ? "dev" : version)};
+      return new String[] {"depot-runner " + version()};
     }
   }
 }

@@ -19,7 +19,7 @@ public final class BuildStepException extends Exception {
   }
 
   /** A failure already reported as a {@code Failed} or {@code Cancelled} build event. */
-  static BuildStepException reported(String message, Throwable cause) {
+  public static BuildStepException reported(String message, Throwable cause) {
     return new BuildStepException(message, cause, true);
   }
 

@@ -80,7 +80,7 @@ public final class UploadProvider implements BindableService {
       observer.onError(Status.NOT_FOUND
           .withDescription("no upload " + path + " in this session; an upload is served only once")
           .asRuntimeException());
-      return ignoring();
+      return ByteExport.discarding();
     }
 
     var sender = new Sender(observer, stream, id);
@@ -89,20 +89,7 @@ public final class UploadProvider implements BindableService {
     Thread thread = new Thread(sender, "upload-" + id);
     thread.setDaemon(true);
     thread.start();
-    return ignoring();
-  }
-
-  private static StreamObserver<BytesMessage> ignoring() {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(BytesMessage value) {}
-
-      @Override
-      public void onError(Throwable t) {}
-
-      @Override
-      public void onCompleted() {}
-    };
+    return ByteExport.discarding();
   }
 
   /**

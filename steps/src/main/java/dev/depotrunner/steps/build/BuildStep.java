@@ -253,11 +253,7 @@ public final class BuildStep {
   }
 
   private static List<CacheOptionsEntry> cacheEntries(List<SolvePlan.CacheEntry> entries) {
-    List<CacheOptionsEntry> protos = new ArrayList<>();
-    for (SolvePlan.CacheEntry entry : entries) {
-      protos.add(CacheOptionsEntry.newBuilder().setType(entry.type()).putAllAttrs(entry.attributes()).build());
-    }
-    return protos;
+    return entries.stream().map(SolvePlan::toProto).toList();
   }
 
   private Session openSession(SolvePlan plan, ContentStores stores, BuildOptions options, EngineTransfers engine)

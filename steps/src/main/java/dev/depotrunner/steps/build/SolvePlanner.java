@@ -1,5 +1,6 @@
 package dev.depotrunner.steps.build;
 
+import dev.depotrunner.buildkit.content.ContentStores;
 import dev.depotrunner.buildkit.filesync.UploadProvider;
 import dev.depotrunner.steps.build.SolvePlan.CacheEntry;
 import dev.depotrunner.steps.build.SolvePlan.Destination;
@@ -140,7 +141,9 @@ public final class SolvePlanner {
 
   private void planCacheImportsAttribute() {
     if (!cacheImports.isEmpty()) {
-      attributes.put(SolvePlan.CACHE_IMPORTS_ATTRIBUTE, SolvePlan.cacheImportsAttribute(cacheImports));
+      attributes.put(
+          SolvePlan.CACHE_IMPORTS_ATTRIBUTE,
+          ContentStores.cacheImportsAttribute(cacheImports.stream().map(SolvePlan::toProto).toList()));
     }
   }
 

@@ -116,24 +116,21 @@ public final class DockerEngineClient {
     String reference = repository + ":" + tag;
     String operation = "pushing " + reference + " through the Docker Engine at " + connector;
     String target = "/images/" + pathSegment(repository) + "/push?tag=" + queryValue(tag);
-    try (HttpCall.Response response = send("POST", target, Map.of("X-Registry-Auth", auth.encode()), operation)) {
-      requireSuccess(response, operation);
-      List<String> digests = new ArrayList<>();
-      JsonMessage aux = JsonMessageReader.read(response.body(), operation, message -> {
-        Matcher matcher = PUSHED_DIGEST.matcher(message.status());
-        if (matcher.find()) {
-          digests.add(matcher.group(1));
-        }
-        progress.accept(message);
-      });
-      if (aux != null && !aux.aux().path("Digest").asText("").isEmpty()) {
-        return aux.aux().path("Digest").asText();
+    List<String> digests = new ArrayList<>();
+    JsonMessage aux = postMessages(target, auth, operation, message -> {
+      Matcher matcher = PUSHED_DIGEST.matcher(message.status());
+      if (matcher.find()) {
+        digests.add(matcher.group(1));
       }
-      if (!digests.isEmpty()) {
-        return digests.get(digests.size() - 1);
-      }
-      throw new EngineException(operation + " failed: the engine did not report the pushed digest", 0, null);
+      progress.accept(message);
+    });
+    if (aux != null && !aux.aux().path("Digest").asText("").isEmpty()) {
+      return aux.aux().path("Digest").asText();
     }
+    if (!digests.isEmpty()) {
+      return digests.get(digests.size() - 1);
+    }
+    throw new EngineException(operation + " failed: the engine did not report the pushed digest", 0, null);
   }
 
   /**
@@ -146,9 +143,15 @@ public final class DockerEngineClient {
     String reference = repository + ":" + tag;
     String operation = "pulling " + reference + " into the Docker Engine at " + connector;
     String target = "/images/create?fromImage=" + queryValue(repository) + "&tag=" + queryValue(tag);
+    postMessages(target, auth, operation, progress);
+  }
+
+  /** Sends {@code POST target} with registry credentials and reads its message stream; returns the last aux message. */
+  private JsonMessage postMessages(String target, RegistryAuth auth, String operation, Consumer<JsonMessage> listener)
+      throws IOException {
     try (HttpCall.Response response = send("POST", target, Map.of("X-Registry-Auth", auth.encode()), operation)) {
       requireSuccess(response, operation);
-      JsonMessageReader.read(response.body(), operation, progress);
+      return JsonMessageReader.read(response.body(), operation, listener);
     }
   }
 

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ChunkedInputStream extends InputStream {
 
-  /** Longest size or trailer line accepted, in bytes. */
+  /** Maximum length of a size or trailer line, in bytes. */
   private static final int MAX_LINE_LENGTH = 4096;
 
   private final InputStream input;
@@ -103,7 +103,7 @@ public final class ChunkedInputStream extends InputStream {
 
   private void expectCrlf() throws IOException {
     if (!readLine().isEmpty()) {
-      throw new IOException("a chunk of the response body is longer than its size line says");
+      throw new IOException("invalid chunked response body: a chunk is longer than its size line");
     }
   }
 

@@ -42,7 +42,7 @@ public final class DockerEngineClient {
   }
 
   /**
-   * Checks that the engine answers {@code GET /_ping}.
+   * Checks that the engine responds to {@code GET /_ping}.
    *
    * @return the API version the engine reports in its {@code Api-Version} header, or empty
    */
@@ -184,7 +184,7 @@ public final class DockerEngineClient {
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new EngineException(operation + " failed: the engine's answer is not JSON: " + e.getMessage(), response.head().status(), e);
+      throw new EngineException(operation + " failed: the engine's response is not JSON: " + e.getMessage(), response.head().status(), e);
     }
   }
 

@@ -49,7 +49,7 @@ public class EngineException extends IOException {
         return json.get("message").asText();
       }
     } catch (IOException e) {
-      // Not JSON: older engines answer unknown paths with plain text.
+      // Not JSON: older engines return plain text for unknown paths.
     }
     if (text.isEmpty()) {
       return head.reason();

@@ -1,7 +1,7 @@
 package dev.depotrunner.engine;
 
 /**
- * The engine's answer to {@code GET /version}.
+ * The engine's response to {@code GET /version}.
  *
  * @param version the engine release, such as {@code 28.5.1}
  * @param apiVersion the newest API version it serves, such as {@code 1.51}

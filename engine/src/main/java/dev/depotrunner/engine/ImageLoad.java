@@ -24,13 +24,13 @@ public final class ImageLoad implements Closeable {
     this.connector = connector;
   }
 
-  /** The request body. It is not thread-safe; closing it ends the body but not the call. */
+  /** Returns the request body stream, which is not thread-safe; closing it ends the body but not the call. */
   public OutputStream archive() {
     return call.body();
   }
 
   /**
-   * Ends the upload and reads the engine's answer.
+   * Ends the upload and reads the engine's response.
    *
    * @return the engine's output lines, such as {@code Loaded image: app:latest}
    * @throws EngineException if the engine rejects the archive

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
- * One message of the JSON stream a load, push or pull answers with (the engine's {@code JSONMessage}):
+ * One message of the JSON stream that a load, push or pull returns (the engine's {@code JSONMessage}):
  * a progress line, a line of output, auxiliary data such as the pushed digest, or an error.
  *
  * @param id the layer or tag the message is about, or empty

@@ -131,7 +131,7 @@ final class HttpCall implements Closeable {
     while (matched < 4) {
       int value = input.read();
       if (value < 0) {
-        throw new EOFException("the Docker Engine closed the connection before it answered");
+        throw new EOFException("the Docker Engine closed the connection before it responded");
       }
       bytes.write(value);
       boolean expected = (matched % 2 == 0) ? value == '\r' : value == '\n';

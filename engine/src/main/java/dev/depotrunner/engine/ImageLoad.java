@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A running {@code POST /images/load}: the caller writes a docker-archive tar into {@link #archive()},
  * which goes to the engine in chunks as it is written, then calls {@link #finish()} for the engine's
- * answer. {@link #close()} without {@code finish()} breaks the upload off, and the engine loads nothing.
+ * response. {@link #close()} without {@code finish()} breaks the upload off, and the engine loads nothing.
  */
 public final class ImageLoad implements Closeable {
 

@@ -60,10 +60,10 @@ final class ByteExport implements StreamObserver<byte[]> {
   }
 
   /** Ignores what the peer sends on a call that has already failed. */
-  static StreamObserver<byte[]> discarding() {
+  static <T> StreamObserver<T> discarding() {
     return new StreamObserver<>() {
       @Override
-      public void onNext(byte[] value) {}
+      public void onNext(T value) {}
 
       @Override
       public void onError(Throwable t) {}

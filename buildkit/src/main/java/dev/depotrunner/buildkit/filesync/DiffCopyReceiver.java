@@ -54,6 +54,7 @@ final class DiffCopyReceiver {
   private final String description;
   private final OrderValidator order = new OrderValidator();
   private final Map<Integer, IncomingFile> incoming = new HashMap<>();
+  private final Map<String, IncomingFile> incomingByPath = new HashMap<>();
   private final List<DirectoryMetadata> directories = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private int nextId;
@@ -64,10 +65,11 @@ final class DiffCopyReceiver {
 
   private record DirectoryMetadata(Path path, int mode, long modTimeNanos) {}
 
-  /** A requested file whose content is arriving. */
+  /** A requested file whose content is arriving, and the hard links to it that wait for it. */
   private static final class IncomingFile {
     final Path target;
     final Stat stat;
+    final List<Path> hardLinks = new ArrayList<>();
     Path temporary;
     FileChannel output;
 
@@ -167,11 +169,20 @@ final class DiffCopyReceiver {
     } else if ((mode & (UnixStat.MODE_DEVICE | UnixStat.MODE_NAMED_PIPE)) != 0) {
       LOG.log(Level.WARNING, "skipping device or named pipe {0} in {1}: it cannot be created from Java", path, description);
     } else if (!stat.getLinkname().isEmpty()) {
+      // The sender lists every stat before the data it sends on request, so a hard link's target may
+      // still be arriving; its content replaces the target when complete, so the link waits for that.
+      IncomingFile pending = incomingByPath.get(stat.getLinkname());
+      if (pending != null) {
+        pending.hardLinks.add(target);
+        return;
+      }
       Path existing = resolveHardLinkTarget(stat.getLinkname(), path);
       removeExisting(target);
       Files.createLink(target, existing);
     } else if (UnixStat.canRequestData(mode)) {
-      incoming.put(id, new IncomingFile(target, stat));
+      IncomingFile file = new IncomingFile(target, stat);
+      incoming.put(id, file);
+      incomingByPath.put(path, file);
       if (!channel.sendWithoutWaiting(Packet.newBuilder().setType(Packet.PacketType.PACKET_REQ).setID(id).build())) {
         throw new ReceiveException("the stream closed while requesting " + path);
       }
@@ -221,6 +232,7 @@ final class DiffCopyReceiver {
 
     // An empty DATA packet ends the file.
     incoming.remove(packet.getID());
+    incomingByPath.values().remove(file);
     file.output.close();
     file.output = null;
     Files.setPosixFilePermissions(file.temporary, permissions(file.stat.getMode()));
@@ -231,6 +243,10 @@ final class DiffCopyReceiver {
     }
     Files.move(file.temporary, file.target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     file.temporary = null;
+    for (Path link : file.hardLinks) {
+      removeExisting(link);
+      Files.createLink(link, file.target);
+    }
     filesReceived++;
     finishIfComplete();
   }
@@ -259,6 +275,7 @@ final class DiffCopyReceiver {
       discard(file);
     }
     incoming.clear();
+    incomingByPath.clear();
     if (tellSender) {
       channel.sendWithoutWaiting(Packet.newBuilder()
           .setType(Packet.PacketType.PACKET_ERR)

@@ -1,5 +1,7 @@
 package dev.depotrunner.buildkit.ssh;
 
+import dev.depotrunner.engine.tls.DerReader;
+
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

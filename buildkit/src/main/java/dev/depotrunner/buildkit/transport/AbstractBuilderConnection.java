@@ -47,7 +47,8 @@ abstract class AbstractBuilderConnection implements BuilderConnection {
     return new BuilderVersion(buildkitVersion, null, null);
   }
 
-  BuilderEndpoint endpoint() {
+  @Override
+  public BuilderEndpoint endpoint() {
     return endpoint;
   }
 

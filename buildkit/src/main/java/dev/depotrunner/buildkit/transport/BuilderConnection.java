@@ -26,6 +26,9 @@ public interface BuilderConnection extends AutoCloseable {
    */
   AttachedSession attach(Session session) throws IOException;
 
+  /** The address the connection was opened for. */
+  BuilderEndpoint endpoint();
+
   /** A short description of the builder for messages, such as {@code unix:///run/buildkit/buildkitd.sock}. */
   String description();
 

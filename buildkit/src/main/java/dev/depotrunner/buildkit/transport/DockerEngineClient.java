@@ -2,6 +2,7 @@ package dev.depotrunner.buildkit.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depotrunner.engine.EngineException;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
@@ -245,21 +246,9 @@ final class DockerEngineClient {
             status, method + " " + path + " returned HTTP " + status + ": " + errorMessage(response)));
   }
 
-  /** Returns the engine's error text: the {@code message} of its JSON error body, else the raw body. */
+  /** Returns the engine's error text from an error response. */
   static String errorMessage(HttpExchange.Response response) {
-    String body = response.bodyText().strip();
-    try {
-      JsonNode json = JSON.readTree(body);
-      if (json != null && json.hasNonNull("message")) {
-        return json.get("message").asText();
-      }
-    } catch (IOException e) {
-      // Not JSON: older engines return plain text for unknown paths.
-    }
-    if (body.isEmpty()) {
-      return response.head().reason();
-    }
-    return body.length() > 200 ? body.substring(0, 200) + "..." : body;
+    return EngineException.errorText(response.head(), response.body());
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.depotrunner.buildkit.transport;
 import dev.depotrunner.buildkit.session.Session;
 import dev.depotrunner.buildkit.transport.DockerEngineClient.EngineResponseException;
 import dev.depotrunner.buildkit.transport.DockerEngineClient.EngineVersion;
-import dev.depotrunner.buildkit.transport.PemFiles.TlsFileException;
+import dev.depotrunner.engine.tls.PemFiles.TlsFileException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

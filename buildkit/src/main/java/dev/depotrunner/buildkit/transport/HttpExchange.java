@@ -1,5 +1,7 @@
 package dev.depotrunner.buildkit.transport;
 
+import dev.depotrunner.engine.ChunkedInputStream;
+import dev.depotrunner.engine.HttpResponseHead;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
@@ -131,7 +133,7 @@ final class HttpExchange extends ChannelInboundHandlerAdapter {
 
   private void readResponse(ChannelHandlerContext ctx) {
     if (head == null) {
-      head = HttpResponseHead.parse(received);
+      head = HttpResponseHead.parse(received.nioBuffer());
       if (head == null) {
         return;
       }
@@ -161,7 +163,7 @@ final class HttpExchange extends ChannelInboundHandlerAdapter {
       return new byte[0];
     }
     if (head.chunked()) {
-      return ChunkedBody.decode(received, endOfStream);
+      return ChunkedInputStream.decode(received.nioBuffer(), endOfStream);
     }
     if (length >= 0) {
       if (received.readableBytes() < length) {
@@ -213,59 +215,5 @@ final class HttpExchange extends ChannelInboundHandlerAdapter {
 
   private void fail(Throwable cause) {
     response.completeExceptionally(cause);
-  }
-
-  /** Decodes a chunked body: hex size line, data, CRLF, repeated, ending with a zero-size chunk. */
-  static final class ChunkedBody {
-    private ChunkedBody() {}
-
-    static byte[] decode(ByteBuf buffer, boolean endOfStream) {
-      ByteBuf out = Unpooled.buffer();
-      try {
-        int index = buffer.readerIndex();
-        int end = buffer.writerIndex();
-        while (true) {
-          int lineEnd = indexOfCrlf(buffer, index, end);
-          if (lineEnd < 0) {
-            return endOfStream ? bytes(out) : null;
-          }
-          String sizeLine = buffer.toString(index, lineEnd - index, StandardCharsets.ISO_8859_1);
-          int semicolon = sizeLine.indexOf(';');
-          String sizeText = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
-          int size;
-          try {
-            size = Integer.parseInt(sizeText, 16);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid chunk size \"" + sizeText + "\"");
-          }
-          int dataStart = lineEnd + 2;
-          if (size == 0) {
-            return bytes(out);
-          }
-          if (dataStart + size + 2 > end) {
-            return endOfStream ? bytes(out) : null;
-          }
-          out.writeBytes(buffer, dataStart, size);
-          index = dataStart + size + 2;
-        }
-      } finally {
-        out.release();
-      }
-    }
-
-    private static int indexOfCrlf(ByteBuf buffer, int from, int end) {
-      for (int i = from; i + 1 < end; i++) {
-        if (buffer.getByte(i) == '\r' && buffer.getByte(i + 1) == '\n') {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    private static byte[] bytes(ByteBuf out) {
-      byte[] result = new byte[out.readableBytes()];
-      out.getBytes(out.readerIndex(), result);
-      return result;
-    }
   }
 }

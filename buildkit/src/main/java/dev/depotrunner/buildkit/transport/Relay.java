@@ -28,22 +28,29 @@ final class Relay {
 
   /**
    * Starts relaying between {@code first} and {@code second}, which must both be connected with
-   * auto-read off. Bytes in {@code firstPending}, already read from {@code first}, go to {@code
-   * second} before anything else. {@code onError} receives the first I/O error of either side.
+   * auto-read off; {@code second} is a local channel whose initializer installed {@link EarlyBytes}.
+   * Bytes in {@code firstPending}, already read from {@code first}, go to {@code second} before
+   * anything else, and so do the bytes {@code second} read before the relay took over. {@code onError}
+   * receives the first I/O error of either side.
    */
   static void splice(Channel first, ByteBuf firstPending, Channel second, Consumer<Throwable> onError) {
     first.pipeline().addLast("relay", new RelayHandler(second, onError));
-    second.pipeline().addLast("relay", new RelayHandler(first, onError));
-
     if (firstPending != null && firstPending.isReadable()) {
       second.writeAndFlush(firstPending);
     } else if (firstPending != null) {
       firstPending.release();
     }
 
-    first.config().setAutoRead(true);
-    second.config().setAutoRead(true);
-    closeWhenPeerCloses(first, second);
+    EarlyBytes.handOver(second, "relay", new RelayHandler(first, onError), secondPending -> {
+      if (secondPending.isReadable()) {
+        first.writeAndFlush(secondPending);
+      } else {
+        secondPending.release();
+      }
+      first.config().setAutoRead(true);
+      second.config().setAutoRead(true);
+      closeWhenPeerCloses(first, second);
+    });
   }
 
   private static void closeWhenPeerCloses(Channel first, Channel second) {

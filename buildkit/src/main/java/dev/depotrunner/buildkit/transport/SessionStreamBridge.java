@@ -40,6 +40,7 @@ final class SessionStreamBridge extends ChannelInboundHandlerAdapter
   private volatile ClientCallStreamObserver<BytesMessage> requests;
   private volatile boolean closing;
   private boolean requestsCompleted;
+  private boolean started;
 
   SessionStreamBridge(Channel local) {
     this.local = local;
@@ -58,15 +59,35 @@ final class SessionStreamBridge extends ChannelInboundHandlerAdapter
     requestStream.setOnReadyHandler(this::resumeLocalReads);
   }
 
-  /** Adds this bridge to the local channel's pipeline; call before opening the stream. */
+  /**
+   * Takes over the local channel from its {@link EarlyBytes} handler, keeping the bytes it already
+   * read (the session server's SETTINGS frame) as the first to send; call before opening the stream.
+   */
   void install() {
-    local.pipeline().addLast("session-stream", this);
+    EarlyBytes.handOver(local, "session-stream", this, early -> {
+      if (early.isReadable()) {
+        pending.add(0, early);
+        pendingBytes += early.readableBytes();
+      } else {
+        early.release();
+      }
+    });
     local.closeFuture().addListener(future -> local.eventLoop().execute(this::completeRequests));
   }
 
-  /** Starts reading the local channel; call once the stream has been opened with this observer. */
+  /**
+   * Sends what the local channel read so far and starts reading it; call once the stream has been
+   * opened with this observer.
+   */
   void start() {
-    local.config().setAutoRead(true);
+    local.eventLoop().execute(() -> {
+      started = true;
+      sendPending();
+      local.config().setAutoRead(true);
+      if (!local.isActive()) {
+        completeRequests();
+      }
+    });
   }
 
   @Override
@@ -103,13 +124,17 @@ final class SessionStreamBridge extends ChannelInboundHandlerAdapter
     ByteBuf buffer = (ByteBuf) msg;
     pending.add(buffer);
     pendingBytes += buffer.readableBytes();
-    if (pendingBytes >= MAX_CHUNK_BYTES) {
+    if (started && pendingBytes >= MAX_CHUNK_BYTES) {
       sendPending();
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!started) {
+      // The stream is not open yet; start() sends what arrived.
+      return;
+    }
     sendPending();
     if (!requests.isReady()) {
       ctx.channel().config().setAutoRead(false);
@@ -123,8 +148,10 @@ final class SessionStreamBridge extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    sendPending();
-    completeRequests();
+    if (started) {
+      sendPending();
+      completeRequests();
+    }
   }
 
   @Override
@@ -173,7 +200,7 @@ final class SessionStreamBridge extends ChannelInboundHandlerAdapter
   }
 
   private void completeRequests() {
-    if (!requestsCompleted && requests != null) {
+    if (started && !requestsCompleted && requests != null) {
       requestsCompleted = true;
       requests.onCompleted();
     }

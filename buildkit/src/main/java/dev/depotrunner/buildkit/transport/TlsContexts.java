@@ -1,6 +1,7 @@
 package dev.depotrunner.buildkit.transport;
 
-import dev.depotrunner.buildkit.transport.PemFiles.TlsFileException;
+import dev.depotrunner.engine.tls.PemFiles;
+import dev.depotrunner.engine.tls.PemFiles.TlsFileException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;

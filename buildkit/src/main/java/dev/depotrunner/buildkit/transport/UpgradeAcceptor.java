@@ -47,6 +47,7 @@ final class UpgradeAcceptor implements AutoCloseable {
                   @Override
                   protected void initChannel(LocalChannel channel) {
                     loops.track(channel);
+                    channel.pipeline().addLast(new EarlyBytes());
                     acceptor.accept(channel);
                   }
                 });

@@ -245,6 +245,28 @@ class FileSendTargetsTest {
     assertTrue(error.getCause().getMessage().contains("out of order"), error.getCause().getMessage());
   }
 
+  @Test
+  void receiverLinksAfterTargetDataArrives() throws Exception {
+    Path out = Files.createDirectories(temp.resolve("out"));
+    List<Packet> sent = new java.util.ArrayList<>();
+    PacketChannel<Packet> channel = new PacketChannel<>(new RecordingObserver(sent), p -> p);
+    DiffCopyReceiver receiver = new DiffCopyReceiver(out, channel, "test");
+
+    // fsutil sends every stat first, then the data the receiver requests: the link precedes the content.
+    receiver.onPacket(stat("a.sh", 0755));
+    receiver.onPacket(Packet.newBuilder().setType(Packet.PacketType.PACKET_STAT).setStat(
+        dev.depotrunner.buildkit.proto.fsutil.Stat.newBuilder().setPath("b.sh").setMode(0755).setLinkname("a.sh")).build());
+    receiver.onPacket(Packet.newBuilder().setType(Packet.PacketType.PACKET_STAT).build());
+    receiver.onPacket(Packet.newBuilder().setType(Packet.PacketType.PACKET_DATA).setID(0)
+        .setData(com.google.protobuf.ByteString.copyFromUtf8("echo hi\n")).build());
+    receiver.onPacket(Packet.newBuilder().setType(Packet.PacketType.PACKET_DATA).setID(0).build());
+
+    assertFalse(receiver.done().isCompletedExceptionally(), () -> sent.toString());
+    assertEquals(Packet.PacketType.PACKET_FIN, sent.get(sent.size() - 1).getType());
+    assertEquals("echo hi\n", Files.readString(out.resolve("b.sh")));
+    assertTrue(Files.isSameFile(out.resolve("a.sh"), out.resolve("b.sh")));
+  }
+
   private static Packet stat(String path, int mode) {
     return Packet.newBuilder().setType(Packet.PacketType.PACKET_STAT)
         .setStat(dev.depotrunner.buildkit.proto.fsutil.Stat.newBuilder().setPath(path).setMode(mode)).build();

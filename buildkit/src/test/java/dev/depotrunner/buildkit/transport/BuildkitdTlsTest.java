@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class BuildkitdTlsTest {
 
-  private static final Path TLS = PemFilesTest.TLS;
+  static final Path TLS = Path.of("src/test/resources/tls");
 
   private FakeBuildkitd buildkitd;
 

@@ -75,14 +75,14 @@ class DockerEngineConnectionTest {
   void tlsEngineVerifiedWithDockerCertPath() throws Exception {
     Path certs = dir.resolve("certs");
     Files.createDirectories(certs);
-    Files.copy(PemFilesTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
-    Files.copy(PemFilesTest.TLS.resolve("client.pem"), certs.resolve("cert.pem"));
-    Files.copy(PemFilesTest.TLS.resolve("client-key-pkcs1.pem"), certs.resolve("key.pem"));
+    Files.copy(BuildkitdTlsTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
+    Files.copy(BuildkitdTlsTest.TLS.resolve("client.pem"), certs.resolve("cert.pem"));
+    Files.copy(BuildkitdTlsTest.TLS.resolve("client-key-pkcs1.pem"), certs.resolve("key.pem"));
     var serverTls =
         SslContextBuilder.forServer(
-                PemFilesTest.TLS.resolve("server.pem").toFile(),
-                PemFilesTest.TLS.resolve("server-key-pkcs8.pem").toFile())
-            .trustManager(PemFilesTest.TLS.resolve("ca.pem").toFile())
+                BuildkitdTlsTest.TLS.resolve("server.pem").toFile(),
+                BuildkitdTlsTest.TLS.resolve("server-key-pkcs8.pem").toFile())
+            .trustManager(BuildkitdTlsTest.TLS.resolve("ca.pem").toFile())
             .clientAuth(ClientAuth.REQUIRE)
             .build();
 
@@ -113,11 +113,11 @@ class DockerEngineConnectionTest {
   void tlsEngineWithWrongNameRejected() throws Exception {
     Path certs = dir.resolve("certs");
     Files.createDirectories(certs);
-    Files.copy(PemFilesTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
+    Files.copy(BuildkitdTlsTest.TLS.resolve("ca.pem"), certs.resolve("ca.pem"));
     var serverTls =
         SslContextBuilder.forServer(
-                PemFilesTest.TLS.resolve("server.pem").toFile(),
-                PemFilesTest.TLS.resolve("server-key-pkcs8.pem").toFile())
+                BuildkitdTlsTest.TLS.resolve("server.pem").toFile(),
+                BuildkitdTlsTest.TLS.resolve("server-key-pkcs8.pem").toFile())
             .build();
 
     try (FakeTlsDockerEngine engine =

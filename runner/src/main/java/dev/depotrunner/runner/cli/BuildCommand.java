@@ -42,7 +42,7 @@ final class BuildCommand implements Callable<Integer> {
       index = "0",
       arity = "1",
       paramLabel = "PATH | URL | -",
-      description = "Build context: a folder, a Git or HTTP(S) URL, or - to read a Dockerfile from stdin.")
+      description = "Build context: a folder, a Git or HTTP(S) URL, or - to read a tar archive of the context or a Dockerfile from stdin.")
   String context;
 
   // --- docker buildx flags --------------------------------------------------------------------------

@@ -55,6 +55,11 @@ final class LocalEngine {
 
   /** Runs {@code depot ARGS} in this JVM with the local engine's environment plus {@code extra}. */
   static Run depot(Path workingDirectory, Map<String, String> extra, String... args) {
+    return depotWithStdin(workingDirectory, extra, new byte[0], args);
+  }
+
+  /** Runs {@code depot ARGS} as {@link #depot(Path, Map, String...)} does, with {@code stdin} as its input. */
+  static Run depotWithStdin(Path workingDirectory, Map<String, String> extra, byte[] stdin, String... args) {
     Map<String, String> environment = environment();
     environment.putAll(extra);
     var out = new ByteArrayOutputStream();
@@ -62,7 +67,7 @@ final class LocalEngine {
     var invocation = new Invocation(
         environment,
         workingDirectory,
-        new ByteArrayInputStream(new byte[0]),
+        new ByteArrayInputStream(stdin),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
         false,

@@ -13,6 +13,7 @@ import dev.depotrunner.buildkit.filesync.FileSendTargets;
 import dev.depotrunner.buildkit.filesync.FileSyncService;
 import dev.depotrunner.buildkit.filesync.InvalidPatternException;
 import dev.depotrunner.buildkit.filesync.PatternMatcher;
+import dev.depotrunner.buildkit.filesync.UploadProvider;
 import dev.depotrunner.buildkit.progress.SourceLocation;
 import dev.depotrunner.buildkit.proto.control.CacheOptionsEntry;
 import dev.depotrunner.buildkit.proto.control.Exporter;
@@ -26,6 +27,7 @@ import dev.depotrunner.buildkit.ssh.SshSpec;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderVersion;
 import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.build.options.ContextSource;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,14 +94,23 @@ public final class BuildStep {
     SolvePlan plan = plan(options, profile);
     plan.warnings().forEach(warning -> notice(BuildEvent.Level.WARNING, warning));
     checkDockerIgnore(plan);
-    checkEngineTransfers(plan, connection);
+    checkDockerContexts(plan);
 
+    var engine = new EngineTransfers(listener, environment);
     ContentStores stores = prepareContentStores(plan);
-    Session session = openSession(plan, stores);
+    Session session = openSession(plan, stores, options, engine);
     SolveRequest request = solveRequest(plan, stores);
 
-    Map<String, String> exporterResponse = solve(client, connection, request, session, options);
+    Map<String, String> exporterResponse;
+    try {
+      exporterResponse = new HashMap<>(solve(client, connection, request, session, options));
+    } catch (BuildStepException | InterruptedException | RuntimeException e) {
+      engine.abortLoads();
+      throw e;
+    }
     finishContentStores(stores, exporterResponse);
+    engine.finishLoads();
+    engine.push(plan.enginePushes(), connection.endpoint(), exporterResponse);
 
     BuildResult result = new BuildResult(exporterResponse, BuildMetadata.imageId(exporterResponse));
     writeResultFiles(options, result);
@@ -112,6 +124,13 @@ public final class BuildStep {
     String buildkitVersion = version.buildkit().orElseGet(() -> buildkitOfEngine(version.dockerEngine()));
     if (version.dockerEngine().isEmpty()) {
       return SolvePlanBuilderProfile.buildkit(buildkitVersion);
+    }
+
+    boolean dockerHostStore;
+    try {
+      dockerHostStore = EngineTransfers.sameEngine(connection.endpoint(), EngineTransfers.dockerHost(environment));
+    } catch (IllegalArgumentException e) {
+      throw BuildStepException.of(e.getMessage(), e);
     }
 
     List<WorkerRecord> workers;
@@ -129,7 +148,8 @@ public final class BuildStep {
         hostGateway = Optional.of(gateway);
       }
     }
-    return SolvePlanBuilderProfile.dockerEngine(buildkitVersion, containerdStore, hostGateway);
+    var profile = SolvePlanBuilderProfile.dockerEngine(buildkitVersion, containerdStore, hostGateway);
+    return dockerHostStore ? profile : profile.withOtherDockerHost();
   }
 
   /**
@@ -170,20 +190,14 @@ public final class BuildStep {
   }
 
   /**
-   * Rejects the two results that need the Docker Engine API besides BuildKit: loading a tarball from a
-   * buildkitd builder into an engine, and pushing from an engine without the containerd image store.
+   * Rejects {@code --output type=docker,context=NAME}: loading into another Docker context would need the
+   * docker CLI's context store, which this client does not read.
    */
-  private static void checkEngineTransfers(SolvePlan plan, BuilderConnection connection) throws BuildStepException {
-    // TODO: stream the docker tarball into POST /images/load and push through POST /images/{name}/push.
-    if (!plan.enginePushes().isEmpty()) {
-      throw BuildStepException.of("--push on " + connection.description() + " needs the engine's containerd image store,"
-          + " which this engine does not use: turn it on, or build with --load and run docker push "
-          + String.join(" ", plan.enginePushes()), null);
-    }
+  private static void checkDockerContexts(SolvePlan plan) throws BuildStepException {
     for (SolvePlan.Exporter exporter : plan.exporters()) {
-      if (exporter.destination() instanceof SolvePlan.DockerEngine) {
-        throw BuildStepException.of("--load from the buildkitd builder at " + connection.description()
-            + " is not supported yet: write the image with -o type=docker,dest=image.tar and run docker load -i image.tar", null);
+      if (exporter.destination() instanceof SolvePlan.DockerEngine engine && engine.dockerContext().isPresent()) {
+        throw BuildStepException.of("--output type=docker,context=" + engine.dockerContext().get()
+            + ": Docker contexts are not supported; drop context= and set DOCKER_HOST to the engine's address", null);
       }
     }
   }
@@ -239,19 +253,19 @@ public final class BuildStep {
   }
 
   private static List<CacheOptionsEntry> cacheEntries(List<SolvePlan.CacheEntry> entries) {
-    List<CacheOptionsEntry> protos = new ArrayList<>();
-    for (SolvePlan.CacheEntry entry : entries) {
-      protos.add(CacheOptionsEntry.newBuilder().setType(entry.type()).putAllAttrs(entry.attributes()).build());
-    }
-    return protos;
+    return entries.stream().map(SolvePlan::toProto).toList();
   }
 
-  private Session openSession(SolvePlan plan, ContentStores stores) throws BuildStepException {
+  private Session openSession(SolvePlan plan, ContentStores stores, BuildOptions options, EngineTransfers engine)
+      throws BuildStepException {
     String sharedKey = plan.sharedKey().map(key -> key + ":" + machineId).orElse(machineId);
     var session = Session.builder(plan.sharedKey().orElse("depot-build")).sharedKey(sharedKey);
 
     session.service(FileSyncService.of(plan.localDirs()));
-    fileSendTargets(plan).ifPresent(session::service);
+    if (options.context() instanceof ContextSource.Archive archive) {
+      session.service(new UploadProvider().add(archive.uploadId(), archive.stream()));
+    }
+    fileSendTargets(plan, engine).ifPresent(session::service);
     stores.service().ifPresent(session::service);
     session.service(AuthProvider.create(AuthProviderOptions.fromEnvironment(environment)));
 
@@ -275,7 +289,7 @@ public final class BuildStep {
     return session.build();
   }
 
-  private Optional<FileSendTargets> fileSendTargets(SolvePlan plan) {
+  private Optional<FileSendTargets> fileSendTargets(SolvePlan plan, EngineTransfers engine) throws BuildStepException {
     var targets = FileSendTargets.builder();
     boolean any = false;
     List<SolvePlan.Exporter> exporters = plan.exporters();
@@ -289,6 +303,9 @@ public final class BuildStep {
         any = true;
       } else if (destination instanceof SolvePlan.Stdout) {
         targets.stream(index, stdout);
+        any = true;
+      } else if (destination instanceof SolvePlan.DockerEngine) {
+        targets.stream(index, engine.loadTarget(index));
         any = true;
       }
     }

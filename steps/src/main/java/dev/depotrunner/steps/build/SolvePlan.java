@@ -1,16 +1,12 @@
 package dev.depotrunner.steps.build;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depotrunner.buildkit.content.ContentStores;
 import dev.depotrunner.buildkit.proto.control.CacheOptions;
 import dev.depotrunner.buildkit.proto.control.CacheOptionsEntry;
 import dev.depotrunner.buildkit.proto.control.SolveRequest;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -59,7 +55,7 @@ public record SolvePlan(
     List<String> warnings) {
 
   /** The frontend attribute that carries the cache imports as JSON, which the Dockerfile frontend reads. */
-  public static final String CACHE_IMPORTS_ATTRIBUTE = "cache-imports";
+  public static final String CACHE_IMPORTS_ATTRIBUTE = ContentStores.CACHE_IMPORTS_ATTRIBUTE;
 
   public SolvePlan {
     frontendAttributes = Collections.unmodifiableSortedMap(new TreeMap<>(frontendAttributes));
@@ -241,30 +237,7 @@ public record SolvePlan(
         + ", warnings=" + warnings + "]";
   }
 
-  private static CacheOptionsEntry toProto(CacheEntry entry) {
+  static CacheOptionsEntry toProto(CacheEntry entry) {
     return CacheOptionsEntry.newBuilder().setType(entry.type()).putAllAttrs(entry.attributes()).build();
-  }
-
-  /**
-   * Returns the {@value #CACHE_IMPORTS_ATTRIBUTE} attribute value for cache imports: a JSON array of
-   * {@code {"Type":..., "Attrs":{...}}}, the JSON form of BuildKit's {@code CacheOptionsEntry} that
-   * BuildKit's own client sends. A caller that changes the imports (for example by resolving a local
-   * cache's digest) computes it again with this method.
-   */
-  public static String cacheImportsAttribute(List<CacheEntry> imports) {
-    List<Map<String, Object>> entries = new ArrayList<>();
-    for (CacheEntry entry : imports) {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("Type", entry.type());
-      if (!entry.attributes().isEmpty()) {
-        json.put("Attrs", entry.attributes());
-      }
-      entries.add(json);
-    }
-    try {
-      return new ObjectMapper().writeValueAsString(entries);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("serializing cache imports failed", e);
-    }
   }
 }

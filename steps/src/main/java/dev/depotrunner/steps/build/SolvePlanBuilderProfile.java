@@ -12,9 +12,15 @@ import java.util.Optional;
  *
  * @param buildkitVersion such as {@code v0.23.2}; empty when the builder does not report it, in which case
  *     every versioned capability counts as present and the builder itself rejects what it lacks
+ * @param dockerHostStore whether a Docker Engine builder is the engine {@code DOCKER_HOST} names, so that
+ *     {@code --load} exports into its image store; otherwise the image goes there through the Engine API
  */
 public record SolvePlanBuilderProfile(
-    Kind kind, String buildkitVersion, boolean containerdImageStore, Optional<String> hostGatewayAddress) {
+    Kind kind,
+    String buildkitVersion,
+    boolean containerdImageStore,
+    Optional<String> hostGatewayAddress,
+    boolean dockerHostStore) {
 
   /** The two kinds of builder a build can run on. */
   public enum Kind {
@@ -32,17 +38,27 @@ public record SolvePlanBuilderProfile(
 
   /** A BuildKit daemon of the given version (empty when unknown). */
   public static SolvePlanBuilderProfile buildkit(String buildkitVersion) {
-    return new SolvePlanBuilderProfile(Kind.BUILDKIT, buildkitVersion, true, Optional.empty());
+    return new SolvePlanBuilderProfile(Kind.BUILDKIT, buildkitVersion, true, Optional.empty(), false);
   }
 
-  /** A Docker Engine builder. */
+  /** A Docker Engine builder that is also the engine {@code DOCKER_HOST} names. */
   public static SolvePlanBuilderProfile dockerEngine(
       String buildkitVersion, boolean containerdImageStore, Optional<String> hostGatewayAddress) {
-    return new SolvePlanBuilderProfile(Kind.DOCKER_ENGINE, buildkitVersion, containerdImageStore, hostGatewayAddress);
+    return new SolvePlanBuilderProfile(Kind.DOCKER_ENGINE, buildkitVersion, containerdImageStore, hostGatewayAddress, true);
+  }
+
+  /** Returns a copy for a Docker Engine builder other than the engine {@code DOCKER_HOST} names. */
+  public SolvePlanBuilderProfile withOtherDockerHost() {
+    return new SolvePlanBuilderProfile(kind, buildkitVersion, containerdImageStore, hostGatewayAddress, false);
   }
 
   boolean isDockerEngine() {
     return kind == Kind.DOCKER_ENGINE;
+  }
+
+  /** Returns whether {@code --load} exports straight into the builder's image store. */
+  boolean loadsIntoOwnStore() {
+    return kind == Kind.DOCKER_ENGINE && dockerHostStore;
   }
 
   /**

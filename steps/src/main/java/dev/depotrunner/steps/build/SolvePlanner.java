@@ -1,5 +1,7 @@
 package dev.depotrunner.steps.build;
 
+import dev.depotrunner.buildkit.content.ContentStores;
+import dev.depotrunner.buildkit.filesync.UploadProvider;
 import dev.depotrunner.steps.build.SolvePlan.CacheEntry;
 import dev.depotrunner.steps.build.SolvePlan.Destination;
 import dev.depotrunner.steps.build.SolvePlan.Exporter;
@@ -139,7 +141,9 @@ public final class SolvePlanner {
 
   private void planCacheImportsAttribute() {
     if (!cacheImports.isEmpty()) {
-      attributes.put(SolvePlan.CACHE_IMPORTS_ATTRIBUTE, SolvePlan.cacheImportsAttribute(cacheImports));
+      attributes.put(
+          SolvePlan.CACHE_IMPORTS_ATTRIBUTE,
+          ContentStores.cacheImportsAttribute(cacheImports.stream().map(SolvePlan::toProto).toList()));
     }
   }
 
@@ -330,9 +334,13 @@ public final class SolvePlanner {
             "--load: the docker exporter cannot hold a multi-platform image or attestations; use --output type=oci, or build one platform without --attest");
       }
       if (draft.destination.isEmpty()) {
-        if (builder.isDockerEngine()) {
+        if (builder.loadsIntoOwnStore()) {
           draft.type = "image";
           destination = new SolvePlan.NoDestination();
+        } else if (!builder.multiPlatformStore()) {
+          throw new SolvePlanException(
+              "--load: this Docker Engine builder is not the engine DOCKER_HOST names, and it writes docker tarballs only with the containerd image store;"
+                  + " point DOCKER_HOST at the builder's engine, or turn the containerd image store on in the builder");
         } else {
           // NOTE: buildx switches to the oci exporter when the engine it loads into uses the containerd
           // image store, which also accepts multi-platform images; this plan always sends a docker tarball.
@@ -410,6 +418,8 @@ public final class SolvePlanner {
       localDirs.put("context", local.directory());
       Path name = local.directory().getFileName();
       sharedKey = Optional.of(name == null ? local.directory().toString() : name.toString());
+    } else if (options.context() instanceof ContextSource.Archive archive) {
+      attributes.put("context", UploadProvider.url(archive.uploadId()));
     } else if (options.context() instanceof ContextSource.Remote remote) {
       attributes.put("context", remote.url());
       if (remote.gitQuery()) {

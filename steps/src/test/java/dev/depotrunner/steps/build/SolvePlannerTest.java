@@ -136,6 +136,34 @@ class SolvePlannerTest {
   }
 
   @Test
+  void loadFromAnotherEngineSendsTarball() throws Exception {
+    SolvePlan plan = plan(options().load(true).tags(List.of("hello:dev")), ENGINE_CONTAINERD.withOtherDockerHost());
+
+    assertEquals(
+        List.of(exporter("docker", Map.of("name", "hello:dev"), new SolvePlan.DockerEngine(Optional.empty()))),
+        plan.exporters());
+  }
+
+  @Test
+  void loadFromAnotherEngineNeedsContainerd() throws Exception {
+    SolvePlanException error = planFailure(options().load(true).tags(List.of("hello:dev")), ENGINE.withOtherDockerHost());
+
+    assertTrue(error.getMessage().startsWith("--load: this Docker Engine builder is not the engine DOCKER_HOST names"), error.getMessage());
+  }
+
+  @Test
+  void contextArchiveFromStdinIsUploaded() throws Exception {
+    byte[] gzip = {0x1F, (byte) 0x8B, 0x08, 0, 0, 0};
+    SolvePlan plan = plan(
+        options().context("-").file("sub/Dockerfile").stdin(() -> new java.io.ByteArrayInputStream(gzip)), BUILDKIT);
+
+    assertTrue(plan.frontendAttributes().get("context").matches("http://buildkit-session/[0-9a-f]{32}"),
+        plan.frontendAttributes().get("context"));
+    assertEquals("sub/Dockerfile", plan.frontendAttributes().get("filename"));
+    assertEquals(Map.of(), plan.localDirs());
+  }
+
+  @Test
   void loadRejectsSeveralPlatforms() throws Exception {
     SolvePlanException error = planFailure(options().load(true).platforms(List.of("linux/amd64,linux/arm64")), BUILDKIT);
     assertTrue(error.getMessage().contains("docker exporter cannot hold a multi-platform image"), error.getMessage());

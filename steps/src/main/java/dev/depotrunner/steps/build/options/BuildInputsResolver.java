@@ -1,13 +1,16 @@
 package dev.depotrunner.steps.build.options;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -142,19 +145,28 @@ final class BuildInputsResolver {
   }
 
   /**
-   * Reads stdin for {@code depot build -} (a Dockerfile, with an empty context) or for {@code -f -}.
+   * Reads stdin for {@code depot build -} (a tar archive as the context, or a Dockerfile with an empty
+   * context) or for {@code -f -}. Of an archive only the first bytes are read here, to recognize it;
+   * the rest streams to the builder during the build.
    */
   void readStdin(String contextArgument, String dockerfileArgument, Supplier<InputStream> stdin) {
+    InputStream input = stdin.get();
     byte[] content;
-    try (InputStream input = stdin.get()) {
-      content = input.readAllBytes();
+    try {
+      content = input.readNBytes(ARCHIVE_HEADER_SIZE);
+      if (contextArgument.equals("-") && isArchive(content)) {
+        readArchiveContext(new SequenceInputStream(new ByteArrayInputStream(content), input), dockerfileArgument);
+        return;
+      }
+      content = concat(content, input.readAllBytes());
+      input.close();
     } catch (IOException e) {
       problems.add("stdin: reading failed: " + e.getMessage());
       return;
     }
 
     if (contextArgument.equals("-")) {
-      readContextFromStdin(content, dockerfileArgument);
+      readDockerfileAsContext(content, dockerfileArgument);
       return;
     }
     Path directory = writeTemporaryDockerfile(content);
@@ -163,15 +175,28 @@ final class BuildInputsResolver {
     }
   }
 
-  private void readContextFromStdin(byte[] content, String dockerfileArgument) {
-    if (content.length == 0) {
-      problems.add("PATH: stdin is empty; pipe a Dockerfile into depot build -");
+  private static byte[] concat(byte[] first, byte[] second) {
+    byte[] all = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
+
+  /** Takes the archive as the context; {@code -f} then names the Dockerfile inside it, as with a remote context. */
+  private void readArchiveContext(InputStream archive, String dockerfileArgument) {
+    String filename = dockerfileArgument == null || dockerfileArgument.isEmpty() ? DEFAULT_DOCKERFILE : dockerfileArgument;
+    if (Path.of(filename).isAbsolute()) {
+      problems.add("-f: with a context archive on stdin, -f names a file inside the archive; pass a relative path such as "
+          + Path.of(filename).getFileName());
       return;
     }
-    if (isArchive(content)) {
-      // TODO: buildx sends an archive on stdin to the builder through the session's upload service,
-      // which this client does not serve yet.
-      problems.add("PATH: a tar archive on stdin is not supported as the build context yet; extract it and pass the folder");
+    context = new ContextSource.Archive(archive, UUID.randomUUID().toString().replace("-", ""));
+    dockerfile = new DockerfileSource.InRemoteContext(filename);
+  }
+
+  /** Takes stdin as the Dockerfile of a build without context, as {@code docker build - < Dockerfile} does. */
+  private void readDockerfileAsContext(byte[] content, String dockerfileArgument) {
+    if (content.length == 0) {
+      problems.add("PATH: stdin is empty; pipe a Dockerfile or a tar archive of the context into depot build -");
       return;
     }
     if (dockerfileArgument != null && !dockerfileArgument.isEmpty()) {

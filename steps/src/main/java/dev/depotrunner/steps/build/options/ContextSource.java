@@ -1,5 +1,6 @@
 package dev.depotrunner.steps.build.options;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /** Where the main build context comes from: the {@code PATH | URL | -} argument of {@code depot build}. */
@@ -25,4 +26,14 @@ public sealed interface ContextSource {
       return RemoteContexts.hasGitQuery(url);
     }
   }
+
+  /**
+   * A tar archive read from stdin ({@code depot build - < context.tar}), plain or compressed with gzip,
+   * bzip2 or xz. The builder fetches it through the session's upload service as it reads stdin, so it
+   * is never stored on this machine; the Dockerfile comes from inside it.
+   *
+   * @param stream the whole archive, from its first byte; the session closes it after sending
+   * @param uploadId the name under which the session serves it, random so that no two builds share one
+   */
+  record Archive(InputStream stream, String uploadId) implements ContextSource {}
 }

@@ -1,5 +1,6 @@
 package dev.depotrunner.steps.build.options;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -155,10 +156,34 @@ class BuildOptionsTest {
   }
 
   @Test
-  void contextFromStdin_archiveIsRejected() {
+  void contextFromStdin_archiveStreamsWhole() throws Exception {
+    byte[] gzip = new byte[5000];
+    gzip[0] = 0x1F;
+    gzip[1] = (byte) 0x8B;
+    gzip[2] = 0x08;
+    gzip[4999] = 42;
+    try (BuildOptions options = builder().context("-").file("docker/app.Dockerfile")
+        .stdin(() -> new ByteArrayInputStream(gzip)).build()) {
+      ContextSource.Archive archive = (ContextSource.Archive) options.context();
+      assertArrayEquals(gzip, archive.stream().readAllBytes());
+      assertTrue(archive.uploadId().matches("[0-9a-f]{32}"), archive.uploadId());
+      assertEquals(new DockerfileSource.InRemoteContext("docker/app.Dockerfile"), options.dockerfile());
+    }
+  }
+
+  @Test
+  void contextFromStdin_archiveDefaultsToDockerfile() throws Exception {
+    byte[] bzip2 = {0x42, 0x5A, 0x68, 0x39};
+    try (BuildOptions options = builder().context("-").stdin(() -> new ByteArrayInputStream(bzip2)).build()) {
+      assertEquals(new DockerfileSource.InRemoteContext("Dockerfile"), options.dockerfile());
+    }
+  }
+
+  @Test
+  void contextFromStdin_archiveRejectsAbsoluteFile() {
     byte[] gzip = {0x1F, (byte) 0x8B, 0x08, 0, 0, 0};
-    List<String> problems = problems(builder().context("-").stdin(() -> new ByteArrayInputStream(gzip)));
-    assertProblem(problems, "a tar archive on stdin is not supported");
+    List<String> problems = problems(builder().context("-").file("/abs/Dockerfile").stdin(() -> new ByteArrayInputStream(gzip)));
+    assertProblem(problems, "-f names a file inside the archive");
   }
 
   @Test

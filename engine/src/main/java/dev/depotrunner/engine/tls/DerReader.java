@@ -1,4 +1,4 @@
-package dev.depotrunner.buildkit.ssh;
+package dev.depotrunner.engine.tls;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -7,19 +7,19 @@ import java.util.Arrays;
  * Reads the few DER (ITU-T X.690) elements that PEM private keys use: SEQUENCE, INTEGER, OCTET
  * STRING, BIT STRING, OBJECT IDENTIFIER and explicit context-specific tags.
  */
-final class DerReader {
+public final class DerReader {
 
-  static final int SEQUENCE = 0x30;
-  static final int INTEGER = 0x02;
-  static final int OCTET_STRING = 0x04;
-  static final int BIT_STRING = 0x03;
-  static final int OBJECT_IDENTIFIER = 0x06;
+  public static final int SEQUENCE = 0x30;
+  public static final int INTEGER = 0x02;
+  public static final int OCTET_STRING = 0x04;
+  public static final int BIT_STRING = 0x03;
+  public static final int OBJECT_IDENTIFIER = 0x06;
 
   private final byte[] data;
   private int position;
   private final int end;
 
-  DerReader(byte[] data) {
+  public DerReader(byte[] data) {
     this(data, 0, data.length);
   }
 
@@ -29,17 +29,17 @@ final class DerReader {
     this.end = end;
   }
 
-  boolean hasMore() {
+  public boolean hasMore() {
     return position < end;
   }
 
   /** Returns the tag of the next element without consuming it, or -1 at the end. */
-  int peekTag() {
+  public int peekTag() {
     return hasMore() ? data[position] & 0xff : -1;
   }
 
   /** Reads an element with the given tag and returns a reader over its contents. */
-  DerReader read(int tag) throws DerException {
+  public DerReader read(int tag) throws DerException {
     int actual = peekTag();
     if (actual != tag) {
       throw new DerException(
@@ -55,7 +55,7 @@ final class DerReader {
     return contents;
   }
 
-  BigInteger readInteger() throws DerException {
+  public BigInteger readInteger() throws DerException {
     DerReader contents = read(INTEGER);
     if (!contents.hasMore()) {
       throw new DerException("empty DER integer");
@@ -63,12 +63,12 @@ final class DerReader {
     return new BigInteger(contents.remainingBytes());
   }
 
-  byte[] readOctetString() throws DerException {
+  public byte[] readOctetString() throws DerException {
     return read(OCTET_STRING).remainingBytes();
   }
 
   /** Reads a BIT STRING whose length is a whole number of bytes, as keys use. */
-  byte[] readBitString() throws DerException {
+  public byte[] readBitString() throws DerException {
     byte[] contents = read(BIT_STRING).remainingBytes();
     if (contents.length == 0 || contents[0] != 0) {
       throw new DerException("a DER bit string with unused bits");
@@ -77,7 +77,7 @@ final class DerReader {
   }
 
   /** Reads an OBJECT IDENTIFIER in dotted form, such as {@code 1.2.840.10045.2.1}. */
-  String readObjectIdentifier() throws DerException {
+  public String readObjectIdentifier() throws DerException {
     byte[] contents = read(OBJECT_IDENTIFIER).remainingBytes();
     if (contents.length == 0) {
       throw new DerException("empty DER object identifier");
@@ -104,6 +104,13 @@ final class DerReader {
       value = 0;
     }
     return text.toString();
+  }
+
+  /** Reads an element with the given tag and returns it whole, with its tag and length bytes. */
+  public byte[] readElement(int tag) throws DerException {
+    int start = position;
+    read(tag);
+    return Arrays.copyOfRange(data, start, position);
   }
 
   private byte[] remainingBytes() {
@@ -135,8 +142,8 @@ final class DerReader {
   }
 
   /** Raised for data that is not the expected DER structure. */
-  static final class DerException extends Exception {
-    DerException(String message) {
+  public static final class DerException extends Exception {
+    public DerException(String message) {
       super(message);
     }
   }

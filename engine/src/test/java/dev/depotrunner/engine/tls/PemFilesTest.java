@@ -1,11 +1,11 @@
-package dev.depotrunner.buildkit.transport;
+package dev.depotrunner.engine.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depotrunner.buildkit.transport.PemFiles.TlsFileException;
+import dev.depotrunner.engine.tls.PemFiles.TlsFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,4 +1,4 @@
-package dev.depotrunner.buildkit.transport;
+package dev.depotrunner.engine.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * RSA ({@code RSA PRIVATE KEY}, as older openssl and docker-machine write) or SEC1 EC ({@code EC
  * PRIVATE KEY}, as cfssl writes). The JDK reads only PKCS#8, so the others are wrapped into it.
  */
-final class PemFiles {
+public final class PemFiles {
 
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*(.*?)-----END \\1-----", Pattern.DOTALL);
@@ -42,7 +42,7 @@ final class PemFiles {
   private PemFiles() {}
 
   /** Reads every certificate in a PEM file, in order. */
-  static List<X509Certificate> readCertificates(Path file, String role) throws TlsFileException {
+  public static List<X509Certificate> readCertificates(Path file, String role) throws TlsFileException {
     return parseCertificates(readFile(file, role), role, file.toString());
   }
 
@@ -51,7 +51,7 @@ final class PemFiles {
    *
    * @param source where the text comes from, for messages, such as a file path
    */
-  static List<X509Certificate> parseCertificates(byte[] bytes, String role, String source) throws TlsFileException {
+  public static List<X509Certificate> parseCertificates(byte[] bytes, String role, String source) throws TlsFileException {
     List<X509Certificate> certificates = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -68,12 +68,12 @@ final class PemFiles {
   }
 
   /** Reads the first private key in a PEM file. */
-  static PrivateKey readPrivateKey(Path file, String role) throws TlsFileException {
+  public static PrivateKey readPrivateKey(Path file, String role) throws TlsFileException {
     return parsePrivateKey(readFile(file, role), role, file.toString());
   }
 
   /** Parses the first private key in PEM text; {@code source} names where the text comes from. */
-  static PrivateKey parsePrivateKey(byte[] bytes, String role, String source) throws TlsFileException {
+  public static PrivateKey parsePrivateKey(byte[] bytes, String role, String source) throws TlsFileException {
     String text = new String(bytes, StandardCharsets.US_ASCII);
     Matcher matcher = BLOCK.matcher(text);
     while (matcher.find()) {
@@ -103,7 +103,7 @@ final class PemFiles {
               default -> throw new TlsFileException(role, source, "unsupported key type " + type, null);
             };
         return decodePkcs8(pkcs8);
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
+      } catch (GeneralSecurityException | DerReader.DerException | IllegalArgumentException e) {
         throw new TlsFileException(role, source, "the private key cannot be decoded (" + e.getMessage() + ")", e);
       }
     }
@@ -134,16 +134,16 @@ final class PemFiles {
   }
 
   /** Builds the PKCS#8 AlgorithmIdentifier for a SEC1 key from the curve named in its parameters. */
-  private static byte[] ecAlgorithm(byte[] sec1) {
+  private static byte[] ecAlgorithm(byte[] sec1) throws DerReader.DerException {
     // ECPrivateKey ::= SEQUENCE { version INTEGER, privateKey OCTET STRING,
     //                             parameters [0] OID OPTIONAL, publicKey [1] BIT STRING OPTIONAL }
-    DerReader sequence = new DerReader(sec1).enter(0x30);
-    sequence.skip(0x02);
-    sequence.skip(0x04);
-    if (!sequence.hasMore() || sequence.peekTag() != 0xa0) {
+    DerReader sequence = new DerReader(sec1).read(DerReader.SEQUENCE);
+    sequence.readInteger();
+    sequence.readOctetString();
+    if (sequence.peekTag() != 0xa0) {
       throw new IllegalArgumentException("the EC key does not name its curve");
     }
-    byte[] curve = sequence.enter(0xa0).element(0x06);
+    byte[] curve = sequence.read(0xa0).readElement(DerReader.OBJECT_IDENTIFIER);
     return der(0x30, concat(EC_PUBLIC_KEY_OID, curve));
   }
 
@@ -177,75 +177,8 @@ final class PemFiles {
     return out.toByteArray();
   }
 
-  /** Walks DER elements; enough to find the curve of a SEC1 key. */
-  private static final class DerReader {
-    private final byte[] data;
-    private int position;
-    private final int end;
-
-    DerReader(byte[] data) {
-      this(data, 0, data.length);
-    }
-
-    private DerReader(byte[] data, int start, int end) {
-      this.data = data;
-      this.position = start;
-      this.end = end;
-    }
-
-    boolean hasMore() {
-      return position < end;
-    }
-
-    int peekTag() {
-      return data[position] & 0xff;
-    }
-
-    /** Returns a reader over the content of the next element, which must have {@code tag}. */
-    DerReader enter(int tag) {
-      int[] bounds = next(tag);
-      return new DerReader(data, bounds[0], bounds[1]);
-    }
-
-    void skip(int tag) {
-      next(tag);
-    }
-
-    /** Returns the next element with its tag and length bytes. */
-    byte[] element(int tag) {
-      int start = position;
-      int[] bounds = next(tag);
-      return java.util.Arrays.copyOfRange(data, start, bounds[1]);
-    }
-
-    private int[] next(int tag) {
-      if (position + 2 > end || (data[position] & 0xff) != tag) {
-        throw new IllegalArgumentException("malformed DER: expected tag " + Integer.toHexString(tag));
-      }
-      position++;
-      int length = data[position++] & 0xff;
-      if (length >= 0x80) {
-        int count = length & 0x7f;
-        if (count > 3 || position + count > end) {
-          throw new IllegalArgumentException("malformed DER length");
-        }
-        length = 0;
-        for (int i = 0; i < count; i++) {
-          length = (length << 8) | (data[position++] & 0xff);
-        }
-      }
-      int contentStart = position;
-      int contentEnd = contentStart + length;
-      if (contentEnd > end) {
-        throw new IllegalArgumentException("malformed DER: element longer than its container");
-      }
-      position = contentEnd;
-      return new int[] {contentStart, contentEnd};
-    }
-  }
-
   /** A TLS file that is missing, unreadable or not in a supported format. */
-  static final class TlsFileException extends Exception {
+  public static final class TlsFileException extends Exception {
     TlsFileException(String role, Path file, String reason, Throwable cause) {
       this(role, file.toString(), reason, cause);
     }

@@ -1,4 +1,4 @@
-package dev.depotrunner.buildkit.transport;
+package dev.depotrunner.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,27 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HttpResponseHeadTest {
 
-  private static ByteBuf bytes(String text) {
-    return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+  private static ByteBuffer bytes(String text) {
+    return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   @Test
   void parseSwitchingProtocolsWithTrailingPreface() {
-    ByteBuf buffer = bytes("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nPRI *");
+    ByteBuffer buffer = bytes("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nPRI *");
 
     HttpResponseHead head = HttpResponseHead.parse(buffer);
 
     assertEquals(101, head.status());
     assertEquals("Switching Protocols", head.reason());
     assertEquals("h2c", head.header("upgrade"));
-    assertEquals("PRI *", buffer.toString(head.length(), buffer.readableBytes() - head.length(), StandardCharsets.ISO_8859_1));
+    assertEquals(0, buffer.position());
+    assertEquals("PRI *", new String(buffer.array(), head.length(), buffer.remaining() - head.length(), StandardCharsets.ISO_8859_1));
   }
 
   @Test
@@ -53,13 +53,13 @@ class HttpResponseHeadTest {
 
   @Test
   void chunkedBodyDecodes() {
-    ByteBuf body = bytes("4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n");
+    ByteBuffer body = bytes("4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n");
 
-    assertArrayEquals("Wikipedia".getBytes(StandardCharsets.US_ASCII), HttpExchange.ChunkedBody.decode(body, false));
+    assertArrayEquals("Wikipedia".getBytes(StandardCharsets.US_ASCII), ChunkedInputStream.decode(body, false));
   }
 
   @Test
   void chunkedBodyWaitsForLastChunk() {
-    assertNull(HttpExchange.ChunkedBody.decode(bytes("4\r\nWiki\r\n5\r\npe"), false));
+    assertNull(ChunkedInputStream.decode(bytes("4\r\nWiki\r\n5\r\npe"), false));
   }
 }

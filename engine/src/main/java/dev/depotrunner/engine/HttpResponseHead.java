@@ -1,7 +1,6 @@
-package dev.depotrunner.buildkit.transport;
+package dev.depotrunner.engine;
 
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.util.ByteProcessor;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,31 +9,35 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The status line and headers of an HTTP/1.1 response, parsed from the bytes a Docker Engine sends
- * before it switches the connection to HTTP/2 or before an error body.
+ * The status line and headers of an HTTP/1.1 response from a Docker Engine: before a body, or before
+ * the engine switches the connection to HTTP/2.
+ *
+ * @param length the head's size in bytes, including the blank line that ends it
  */
-record HttpResponseHead(int status, String reason, Map<String, List<String>> headers, int length) {
+public record HttpResponseHead(int status, String reason, Map<String, List<String>> headers, int length) {
 
   /** Maximum head length accepted, in bytes. Docker Engine heads are a few hundred bytes. */
   static final int MAX_LENGTH = 64 * 1024;
 
   /**
-   * Parses the head at the start of {@code buffer} without consuming it. Returns null while the blank
-   * line that ends the head has not arrived.
+   * Parses the head at the start of {@code buffer} (from its position to its limit) without consuming
+   * it. Returns null while the blank line that ends the head has not arrived.
    *
    * @throws IllegalArgumentException if the bytes are not an HTTP/1.x response head
    */
-  static HttpResponseHead parse(ByteBuf buffer) {
+  public static HttpResponseHead parse(ByteBuffer buffer) {
     int end = findHeadEnd(buffer);
     if (end < 0) {
-      if (buffer.readableBytes() > MAX_LENGTH) {
+      if (buffer.remaining() > MAX_LENGTH) {
         throw new IllegalArgumentException("HTTP response head longer than " + MAX_LENGTH + " bytes");
       }
       return null;
     }
 
-    int length = end - buffer.readerIndex();
-    String text = buffer.toString(buffer.readerIndex(), length, StandardCharsets.ISO_8859_1);
+    int length = end - buffer.position();
+    byte[] bytes = new byte[length];
+    buffer.duplicate().get(bytes);
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
     String[] lines = text.split("\r\n");
 
     String statusLine = lines[0];
@@ -64,13 +67,13 @@ record HttpResponseHead(int status, String reason, Map<String, List<String>> hea
   }
 
   /** Returns the first value of a header, matched case-insensitively, or null. */
-  String header(String name) {
+  public String header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /** Returns the body length from {@code Content-Length}, or -1 if the header is absent or invalid. */
-  long contentLength() {
+  public long contentLength() {
     String value = header("Content-Length");
     if (value == null) {
       return -1;
@@ -82,31 +85,20 @@ record HttpResponseHead(int status, String reason, Map<String, List<String>> hea
     }
   }
 
-  boolean chunked() {
+  /** Returns whether the body uses the chunked transfer coding. */
+  public boolean chunked() {
     String value = header("Transfer-Encoding");
     return value != null && value.toLowerCase(Locale.ROOT).contains("chunked");
   }
 
   /** Returns the index of the first byte of the CRLF CRLF that ends the head, or -1. */
-  private static int findHeadEnd(ByteBuf buffer) {
-    int[] state = {0};
-    int index =
-        buffer.forEachByte(
-            (ByteProcessor)
-                value -> {
-                  boolean expected =
-                      switch (state[0]) {
-                        case 0, 2 -> value == '\r';
-                        default -> value == '\n';
-                      };
-                  if (expected) {
-                    state[0]++;
-                  } else {
-                    state[0] = value == '\r' ? 1 : 0;
-                  }
-                  return state[0] < 4;
-                });
-    return index < 0 ? -1 : index - 3;
+  private static int findHeadEnd(ByteBuffer buffer) {
+    for (int i = buffer.position(); i + 3 < buffer.limit(); i++) {
+      if (buffer.get(i) == '\r' && buffer.get(i + 1) == '\n' && buffer.get(i + 2) == '\r' && buffer.get(i + 3) == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static String abbreviate(String line) {

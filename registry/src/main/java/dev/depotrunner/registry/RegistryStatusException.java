@@ -1,0 +1,23 @@
+package dev.depotrunner.registry;
+
+/** A registry answered a request with an unexpected HTTP status. */
+final class RegistryStatusException extends RegistryException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+
+  RegistryStatusException(String message, int status) {
+    super(message);
+    this.status = status;
+  }
+
+  int status() {
+    return status;
+  }
+
+  /** Whether the same request may succeed later: 429 Too Many Requests or any 5xx status. */
+  boolean isTransient() {
+    return status == 429 || status >= 500;
+  }
+}

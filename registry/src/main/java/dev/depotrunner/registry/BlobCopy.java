@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Copies one blob from a source repository to a target repository: skipped if the target has
- * it (HEAD), mounted if both repositories share a registry, otherwise streamed from the source
- * GET into a monolithic upload (POST, then PUT with the digest).
+ * Copies one blob from a source repository to a target repository. A blob that the target has
+ * (HEAD) is skipped, and one in the same registry is mounted. Any other blob streams from the
+ * source GET into a monolithic upload: POST, then PUT with the digest.
  */
 final class BlobCopy {
 
-  /** How a blob reached the target. */
+  /** The way a blob reached the target. */
   enum Outcome {
     EXISTED,
     MOUNTED,

@@ -1,6 +1,6 @@
 package dev.depotrunner.registry;
 
-/** An OCI content descriptor: what a manifest or index says about one blob or manifest. */
+/** An OCI content descriptor: the media type, digest and size by which a manifest or index refers to one blob or manifest. */
 record Descriptor(String mediaType, String digest, long size) {
 
   /** Whether registries may refuse this blob (Docker foreign and OCI non-distributable layers). */

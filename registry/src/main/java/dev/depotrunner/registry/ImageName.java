@@ -72,10 +72,6 @@ public final class ImageName {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
-  ImageReference toJib() {
-    return reference;
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof ImageName name && reference.equals(name.reference);

@@ -1,6 +1,6 @@
 package dev.depotrunner.registry;
 
-/** A registry answered a request with an unexpected HTTP status. */
+/** A registry returned an unexpected HTTP status for a request. */
 final class RegistryStatusException extends RegistryException {
 
   private static final long serialVersionUID = 1L;

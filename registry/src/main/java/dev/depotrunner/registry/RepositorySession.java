@@ -73,7 +73,7 @@ final class RepositorySession {
     return base.resolve(location);
   }
 
-  /** Reads the {@code /v2/} challenge and obtains the authorization it asks for. */
+  /** Reads the {@code /v2/} challenge and obtains the authorization it requests. */
   void authenticate() throws IOException, InterruptedException, RegistryException {
     HttpRequest ping = request(base).GET().build();
     HttpResponse<String> response = http.send(ping, HttpResponse.BodyHandlers.ofString());

@@ -239,8 +239,8 @@ class ImageCopyIT {
   }
 
   /**
-   * Starts a loopback proxy to {@code registry} that answers the first requests, as many as
-   * {@code failuresLeft} says, with 503 Service Unavailable.
+   * Starts a loopback proxy to {@code registry} that returns 503 Service Unavailable for the
+   * first {@code failuresLeft} requests and forwards the rest.
    */
   private static HttpServer startFlakyProxy(String registry, AtomicInteger failuresLeft)
       throws IOException {

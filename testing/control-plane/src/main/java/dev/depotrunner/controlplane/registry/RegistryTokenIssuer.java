@@ -44,7 +44,7 @@ import java.util.function.BiPredicate;
  * client sends {@code GET <realm>?service=...&scope=repository:<name>:pull,push} with Basic
  * credentials and receives a JWT that lists the granted access. Tokens are ES256-signed and
  * carry the issuer's certificate in their {@code x5c} header, so a registry whose {@code
- * rootcertbundle} holds that certificate accepts them.
+ * rootcertbundle} contains that certificate accepts them.
  *
  * <p>Every user that {@code credentials} accepts gets every requested action. A request without
  * credentials, or with credentials that {@code credentials} rejects, gets 401.

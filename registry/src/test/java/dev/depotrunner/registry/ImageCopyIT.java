@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -67,7 +66,7 @@ class ImageCopyIT {
   @Test
   void copyToBasicAuthRegistryKeepsIndex() throws Exception {
     ImageName target = ImageName.parse(auth + "/" + prefix + "/basic:v1");
-    List<CopyEvent> events = new ArrayList<>();
+    ConcurrentLinkedQueue<CopyEvent> events = new ConcurrentLinkedQueue<>();
 
     CopyResult result = copier(pushCredentials(password), events::add)
         .copy(image.name("multi"), Optional.empty(), List.of(target));
@@ -94,7 +93,7 @@ class ImageCopyIT {
     ImageName target = ImageName.parse(auth + "/" + prefix + "/again:v1");
     ImageCopy copier = copier(pushCredentials(password), event -> {});
     CopyResult first = copier.copy(image.name("multi"), Optional.empty(), List.of(target));
-    List<CopyEvent> events = new ArrayList<>();
+    ConcurrentLinkedQueue<CopyEvent> events = new ConcurrentLinkedQueue<>();
 
     CopyResult second = copier(pushCredentials(password), events::add)
         .copy(image.name("multi"), Optional.empty(), List.of(target));
@@ -187,6 +186,23 @@ class ImageCopyIT {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void copyOfPlatformManifestByDigest() throws Exception {
+    String platform = image.manifestDigests.get(0);
+    ImageName source = ImageName.parse(plain + "/" + prefix + "/source@" + platform);
+    ImageName target = ImageName.parse(auth + "/" + prefix + "/single:amd64");
+
+    CopyResult result = copier(pushCredentials(password), event -> {})
+        .copy(source, Optional.empty(), List.of(target));
+
+    assertEquals(platform, result.digest());
+    assertEquals(Manifest.OCI_MANIFEST, result.mediaType());
+    assertEquals(1, result.manifests());
+    HttpResponse<byte[]> pushed =
+        getManifest(auth, prefix + "/single", "amd64", basic(user, password));
+    assertEquals(platform, pushed.headers().firstValue("Docker-Content-Digest").orElse(""));
   }
 
   @Test

@@ -107,7 +107,7 @@ final class BlobCopy {
       HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
           HttpRequest.BodyPublishers.ofInputStream(() -> counted), blob.size());
       listener.accept(new CopyEvent.BlobProgress(target.image(), blob.digest(), 0, blob.size()));
-      HttpResponse<String> response = target.send(
+      HttpResponse<String> response = target.sendOnce(
           target.request(put).header("Content-Type", "application/octet-stream").PUT(body),
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 201) {

@@ -110,6 +110,25 @@ final class RepositorySession {
     return response;
   }
 
+  /**
+   * Sends a request whose body can be read only once, such as a streamed blob. On 401 it
+   * authenticates again and throws a transient error, so the caller's retry starts over with a
+   * new body and the new authorization.
+   */
+  <T> HttpResponse<T> sendOnce(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException, RegistryException {
+    HttpResponse<T> response = http.send(withAuthorization(builder).build(), handler);
+    if (response.statusCode() != 401) {
+      return response;
+    }
+
+    discard(response);
+    authenticate();
+    throw new RegistryStatusException("registry " + image.registry()
+        + " rejected the authorization of a streamed request to " + image.repository()
+        + " (expired token)", 401, true);
+  }
+
   /** Sends a request without this session's authorization, for a redirect to another host. */
   <T> HttpResponse<T> sendUnauthenticated(URI uri, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {

@@ -19,9 +19,9 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Copies an image from one registry repository to one or more others, as {@code docker buildx
- * imagetools create} does: every manifest keeps its bytes, so each target has the source's
- * digest, and an index keeps all its platform and attestation manifests. Blobs that a target
+ * Copies an image from one registry repository to one or more others. Every manifest keeps its
+ * bytes, so each target has the source's digest, and an index keeps all its platform and
+ * attestation manifests. Blobs that a target
  * has are skipped, blobs in the same registry are mounted, and the rest upload concurrently.
  *
  * <p>Registries on loopback addresses are reached over HTTP, all others over HTTPS.

@@ -56,11 +56,6 @@ public final class ImageName {
     return reference.getQualifier();
   }
 
-  /** Returns the same repository with {@code digest} in place of tag and digest. */
-  public ImageName withDigest(String digest) {
-    return new ImageName(ImageReference.of(registry(), repository(), null, digest));
-  }
-
   /** Whether the registry is on a loopback address, which is reached over plain HTTP. */
   boolean isLoopback() {
     String host = registry();

@@ -43,7 +43,15 @@ final class PemFiles {
 
   /** Reads every certificate in a PEM file, in order. */
   static List<X509Certificate> readCertificates(Path file, String role) throws TlsFileException {
-    byte[] bytes = readFile(file, role);
+    return parseCertificates(readFile(file, role), role, file.toString());
+  }
+
+  /**
+   * Parses every certificate in PEM text, in order.
+   *
+   * @param source where the text comes from, for messages, such as a file path
+   */
+  static List<X509Certificate> parseCertificates(byte[] bytes, String role, String source) throws TlsFileException {
     List<X509Certificate> certificates = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -51,17 +59,22 @@ final class PemFiles {
         certificates.add((X509Certificate) certificate);
       }
     } catch (CertificateException e) {
-      throw new TlsFileException(role, file, "it is not a valid PEM certificate (" + e.getMessage() + ")", e);
+      throw new TlsFileException(role, source, "it is not a valid PEM certificate (" + e.getMessage() + ")", e);
     }
     if (certificates.isEmpty()) {
-      throw new TlsFileException(role, file, "it contains no PEM certificate", null);
+      throw new TlsFileException(role, source, "it contains no PEM certificate", null);
     }
     return certificates;
   }
 
   /** Reads the first private key in a PEM file. */
   static PrivateKey readPrivateKey(Path file, String role) throws TlsFileException {
-    String text = new String(readFile(file, role), StandardCharsets.US_ASCII);
+    return parsePrivateKey(readFile(file, role), role, file.toString());
+  }
+
+  /** Parses the first private key in PEM text; {@code source} names where the text comes from. */
+  static PrivateKey parsePrivateKey(byte[] bytes, String role, String source) throws TlsFileException {
+    String text = new String(bytes, StandardCharsets.US_ASCII);
     Matcher matcher = BLOCK.matcher(text);
     while (matcher.find()) {
       String type = matcher.group(1);
@@ -71,14 +84,14 @@ final class PemFiles {
       }
       if (type.startsWith("ENCRYPTED") || body.contains("ENCRYPTED")) {
         throw new TlsFileException(
-            role, file, "the key is encrypted; decrypt it first, e.g. with openssl pkey", null);
+            role, source, "the key is encrypted; decrypt it first, e.g. with openssl pkey", null);
       }
 
       byte[] der;
       try {
         der = Base64.getMimeDecoder().decode(body);
       } catch (IllegalArgumentException e) {
-        throw new TlsFileException(role, file, "the PEM block is not valid base64", e);
+        throw new TlsFileException(role, source, "the PEM block is not valid base64", e);
       }
 
       try {
@@ -87,14 +100,14 @@ final class PemFiles {
               case "PRIVATE KEY" -> der;
               case "RSA PRIVATE KEY" -> wrapPkcs8(RSA_ALGORITHM, der);
               case "EC PRIVATE KEY" -> wrapPkcs8(ecAlgorithm(der), der);
-              default -> throw new TlsFileException(role, file, "unsupported key type " + type, null);
+              default -> throw new TlsFileException(role, source, "unsupported key type " + type, null);
             };
         return decodePkcs8(pkcs8);
       } catch (GeneralSecurityException | IllegalArgumentException e) {
-        throw new TlsFileException(role, file, "the private key cannot be decoded (" + e.getMessage() + ")", e);
+        throw new TlsFileException(role, source, "the private key cannot be decoded (" + e.getMessage() + ")", e);
       }
     }
-    throw new TlsFileException(role, file, "it contains no PEM private key", null);
+    throw new TlsFileException(role, source, "it contains no PEM private key", null);
   }
 
   private static byte[] readFile(Path file, String role) throws TlsFileException {
@@ -234,7 +247,11 @@ final class PemFiles {
   /** A TLS file that is missing, unreadable or not in a supported format. */
   static final class TlsFileException extends Exception {
     TlsFileException(String role, Path file, String reason, Throwable cause) {
-      super("cannot use " + role + " " + file + ": " + reason, cause);
+      this(role, file.toString(), reason, cause);
+    }
+
+    TlsFileException(String role, String source, String reason, Throwable cause) {
+      super("cannot use " + role + " " + source + ": " + reason, cause);
     }
   }
 }

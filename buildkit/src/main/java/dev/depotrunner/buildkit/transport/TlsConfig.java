@@ -9,8 +9,9 @@ import java.util.Optional;
  * client certificate and key for mutual TLS, and an optional server name to verify in place of the
  * host name.
  *
- * <p>This type only names files. They are read when the connection opens, so a missing file is
- * reported by {@link BuilderConnections#open} with its path.
+ * <p>The certificates and key are either files, read when the connection opens so that a missing file
+ * is reported by {@link BuilderConnections#open} with its path, or PEM text held in memory ({@link
+ * #fromPem}), which is never written to disk.
  */
 public final class TlsConfig {
 
@@ -20,6 +21,10 @@ public final class TlsConfig {
   private final String serverName;
   private final boolean verifyServer;
   private final boolean clientPairOptional;
+  private final PemText pem;
+
+  /** Certificates and key as PEM text; null fields are absent. */
+  record PemText(String caCertificate, String clientCertificate, String clientKey) {}
 
   private TlsConfig(
       Path caCertificate,
@@ -28,12 +33,48 @@ public final class TlsConfig {
       String serverName,
       boolean verifyServer,
       boolean clientPairOptional) {
+    this(caCertificate, clientCertificate, clientKey, serverName, verifyServer, clientPairOptional, null);
+  }
+
+  private TlsConfig(
+      Path caCertificate,
+      Path clientCertificate,
+      Path clientKey,
+      String serverName,
+      boolean verifyServer,
+      boolean clientPairOptional,
+      PemText pem) {
     this.caCertificate = caCertificate;
     this.clientCertificate = clientCertificate;
     this.clientKey = clientKey;
     this.serverName = serverName;
     this.verifyServer = verifyServer;
     this.clientPairOptional = clientPairOptional;
+    this.pem = pem;
+  }
+
+  /**
+   * Creates settings from PEM text in memory, such as the certificates Depot's API returns for a
+   * builder. The text is parsed when the connection opens and is never written to disk. Without a CA
+   * certificate the JDK's default trust store verifies the server.
+   *
+   * @throws IllegalArgumentException if only one of the client certificate and key is given
+   */
+  public static TlsConfig fromPem(String caCertificate, String clientCertificate, String clientKey) {
+    String ca = blankToNull(caCertificate);
+    String certificate = blankToNull(clientCertificate);
+    String key = blankToNull(clientKey);
+    if ((certificate == null) != (key == null)) {
+      throw new IllegalArgumentException(
+          "invalid TLS settings: the client certificate and client key must be given together"
+              + " (certificate " + (certificate == null ? "missing" : "given")
+              + ", key " + (key == null ? "missing" : "given") + ")");
+    }
+    return new TlsConfig(null, null, null, null, true, false, new PemText(ca, certificate, key));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /**
@@ -73,7 +114,7 @@ public final class TlsConfig {
       throw new IllegalArgumentException("invalid TLS server name \"" + serverName + "\": it is blank");
     }
     return new TlsConfig(
-        caCertificate, clientCertificate, clientKey, serverName, verifyServer, clientPairOptional);
+        caCertificate, clientCertificate, clientKey, serverName, verifyServer, clientPairOptional, pem);
   }
 
   /**
@@ -82,7 +123,7 @@ public final class TlsConfig {
    */
   public TlsConfig withoutServerVerification() {
     return new TlsConfig(
-        caCertificate, clientCertificate, clientKey, serverName, false, clientPairOptional);
+        caCertificate, clientCertificate, clientKey, serverName, false, clientPairOptional, pem);
   }
 
   public Optional<Path> caCertificate() {
@@ -105,6 +146,11 @@ public final class TlsConfig {
     return verifyServer;
   }
 
+  /** Returns the PEM text of {@link #fromPem} settings, or empty for settings that name files. */
+  Optional<PemText> pem() {
+    return Optional.ofNullable(pem);
+  }
+
   /** Returns whether the client pair may be absent on disk, as for a {@link #fromDirectory} folder. */
   boolean clientPairOptional() {
     return clientPairOptional;
@@ -118,17 +164,24 @@ public final class TlsConfig {
         && Objects.equals(clientKey, that.clientKey)
         && Objects.equals(serverName, that.serverName)
         && verifyServer == that.verifyServer
-        && clientPairOptional == that.clientPairOptional;
+        && clientPairOptional == that.clientPairOptional
+        && Objects.equals(pem, that.pem);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(caCertificate, clientCertificate, clientKey, serverName, verifyServer);
+    // The PEM text stays out of the hash, so that the key does not influence a visible value.
+    return Objects.hash(caCertificate, clientCertificate, clientKey, serverName, verifyServer, pem == null);
   }
 
+  /** Describes the settings; PEM text in memory is never shown, the private key least of all. */
   @Override
   public String toString() {
-    return "TlsConfig{ca=" + caCertificate + ", cert=" + clientCertificate + ", key=" + clientKey
+    String files = pem == null
+        ? "ca=" + caCertificate + ", cert=" + clientCertificate + ", key=" + clientKey
+        : "ca=" + (pem.caCertificate() == null ? "none" : "PEM in memory")
+            + ", client pair=" + (pem.clientCertificate() == null ? "none" : "PEM in memory");
+    return "TlsConfig{" + files
         + (serverName == null ? "" : ", serverName=" + serverName)
         + (verifyServer ? "" : ", verifyServer=false") + "}";
   }

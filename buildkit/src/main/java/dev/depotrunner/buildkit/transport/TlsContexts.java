@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -29,6 +30,9 @@ final class TlsContexts {
 
   private static SslContextBuilder configure(SslContextBuilder builder, TlsConfig config)
       throws TlsFileException {
+    if (config.pem().isPresent()) {
+      return configureFromMemory(builder, config, config.pem().get());
+    }
     if (!config.verifyServer()) {
       builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else if (config.caCertificate().isPresent()) {
@@ -50,5 +54,29 @@ final class TlsContexts {
       builder.keyManager(privateKey, chain);
     }
     return builder;
+  }
+
+  private static SslContextBuilder configureFromMemory(
+      SslContextBuilder builder, TlsConfig config, TlsConfig.PemText pem) throws TlsFileException {
+    if (!config.verifyServer()) {
+      builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else if (pem.caCertificate() != null) {
+      builder.trustManager(PemFiles.parseCertificates(
+          ascii(pem.caCertificate()), "the TLS CA certificate", IN_MEMORY));
+    }
+
+    if (pem.clientCertificate() != null) {
+      List<X509Certificate> chain =
+          PemFiles.parseCertificates(ascii(pem.clientCertificate()), "the TLS client certificate", IN_MEMORY);
+      PrivateKey privateKey = PemFiles.parsePrivateKey(ascii(pem.clientKey()), "the TLS client key", IN_MEMORY);
+      builder.keyManager(privateKey, chain);
+    }
+    return builder;
+  }
+
+  private static final String IN_MEMORY = "(PEM text from the builder's settings)";
+
+  private static byte[] ascii(String pem) {
+    return pem.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -1,6 +1,7 @@
 package dev.depotrunner.buildkit.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -87,6 +89,55 @@ class BuildkitdTlsTest {
         error.getMessage().startsWith("cannot connect to BuildKit at " + endpoint + ": TLS handshake failed"),
         error.getMessage());
     assertTrue(error.getMessage().endsWith("check the TLS CA, client certificate, key and server name against buildkitd's certificates"), error.getMessage());
+  }
+
+  private static TlsConfig clientTlsInMemory() throws Exception {
+    return TlsConfig.fromPem(
+        Files.readString(TLS.resolve("ca.pem")),
+        Files.readString(TLS.resolve("client.pem")),
+        Files.readString(TLS.resolve("client-key-pkcs1.pem")));
+  }
+
+  @Test
+  void pemInMemoryCarriesMutualTls() throws Exception {
+    try (BuilderConnection connection =
+            BuilderConnections.open(endpoint(clientTlsInMemory().withServerName("buildkitd")));
+        AttachedSession attached = connection.attach(Session.builder("tls").build())) {
+      buildkitd.awaitSession();
+
+      assertEquals(FakeBuildkitd.VERSION, connection.version().buildkit().orElseThrow());
+    }
+  }
+
+  @Test
+  void pemInMemoryNeverShowsKey() throws Exception {
+    String key = Files.readString(TLS.resolve("client-key-pkcs1.pem"));
+    TlsConfig tls = clientTlsInMemory().withServerName("buildkitd");
+
+    assertFalse(tls.toString().contains("PRIVATE KEY"), tls.toString());
+    assertEquals("TlsConfig{ca=PEM in memory, client pair=PEM in memory, serverName=buildkitd}", tls.toString());
+    assertFalse(endpoint(tls).toString().contains(key.substring(40, 80)));
+  }
+
+  @Test
+  void pemInMemoryRejectsHalfPair() {
+    var error = assertThrows(IllegalArgumentException.class, () -> TlsConfig.fromPem(null, "cert", ""));
+
+    assertTrue(error.getMessage().contains("must be given together"), error.getMessage());
+  }
+
+  @Test
+  void invalidPemInMemoryIsReported() throws Exception {
+    BuilderEndpoint endpoint = endpoint(TlsConfig.fromPem(
+        Files.readString(TLS.resolve("ca.pem")), Files.readString(TLS.resolve("client.pem")), "not a key"));
+
+    BuilderConnectionException error =
+        assertThrows(BuilderConnectionException.class, () -> BuilderConnections.open(endpoint));
+
+    assertEquals(
+        "cannot set up TLS for " + endpoint + ": cannot use the TLS client key (PEM text from the builder's"
+            + " settings): it contains no PEM private key",
+        error.getMessage());
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class DepotCommand implements Callable<Integer> {
   public static CommandLine commandLine(BuildExecutor executor, Invocation invocation) {
     var commandLine = new CommandLine(new DepotCommand());
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
+    commandLine.addSubcommand(new PushCommand(invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));
 

@@ -10,8 +10,12 @@ import dev.depotrunner.depotapi.proto.cli.v1.FinishPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishPushResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushResponse;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registry side of the control-plane double: GetPullInfo returns where a build's image is,
- * with the pull credentials given here, and PushService records each push. The images
+ * with the pull credentials given here, GetPullToken creates pull tokens, and PushService records
+ * each push. The images
  * themselves live in a real registry, such as the token registry of scripts/local-env with a
  * {@link RegistryTokenIssuer} that accepts the same credentials.
  */
@@ -33,6 +38,9 @@ public final class DepotRegistry {
   private final List<StartPushRequest> started = new CopyOnWriteArrayList<>();
   private final List<FinishPushRequest> finished = new CopyOnWriteArrayList<>();
   private final AtomicInteger pushCount = new AtomicInteger();
+  private final List<GetPullTokenRequest> pullTokenRequests = new CopyOnWriteArrayList<>();
+  private final List<String> pullTokens = new CopyOnWriteArrayList<>();
+  private final SecureRandom random = new SecureRandom();
 
   private DepotRegistry(String userToken, String pullUsername, String pullPassword) {
     this.userToken = userToken;
@@ -48,6 +56,7 @@ public final class DepotRegistry {
       ControlPlane depot, String userToken, String pullUsername, String pullPassword) {
     DepotRegistry registry = new DepotRegistry(userToken, pullUsername, pullPassword);
     depot.handle(BuildService.GET_PULL_INFO, registry::getPullInfo);
+    depot.handle(BuildService.GET_PULL_TOKEN, registry::getPullToken);
     depot.handle(PushService.START_PUSH, registry::startPush);
     depot.handle(PushService.FINISH_PUSH, registry::finishPush);
     return registry;
@@ -66,6 +75,32 @@ public final class DepotRegistry {
   /** Returns the FinishPush requests received so far. */
   public List<FinishPushRequest> finishedPushes() {
     return List.copyOf(finished);
+  }
+
+  /** Returns the GetPullToken requests received so far. */
+  public List<GetPullTokenRequest> pullTokenRequests() {
+    return List.copyOf(pullTokenRequests);
+  }
+
+  /** Whether GetPullToken created {@code token}. */
+  public boolean issuedPullToken(String token) {
+    return pullTokens.contains(token);
+  }
+
+  private GetPullTokenResponse getPullToken(GetPullTokenRequest request, CallContext context) {
+    requireUserToken(context);
+    if (request.getBuildId().isEmpty() && request.getProjectId().isEmpty()) {
+      throw new ConnectError(ConnectCode.INVALID_ARGUMENT, "project_id or build_id is required");
+    }
+    if (!request.getBuildId().isEmpty() && !images.containsKey(request.getBuildId())) {
+      throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
+    }
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    String token = "pull-token-" + HexFormat.of().formatHex(bytes);
+    pullTokenRequests.add(request);
+    pullTokens.add(token);
+    return GetPullTokenResponse.newBuilder().setToken(token).build();
   }
 
   private GetPullInfoResponse getPullInfo(GetPullInfoRequest request, CallContext context) {

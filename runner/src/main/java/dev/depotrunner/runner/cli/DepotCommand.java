@@ -41,6 +41,8 @@ public final class DepotCommand implements Callable<Integer> {
     commandLine.addSubcommand(new PullTokenCommand(invocation));
     commandLine.addSubcommand(
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new ProjectsCommand()).addSubcommand(new ProjectsCommand.ListProjects(invocation)));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));
 

@@ -25,7 +25,7 @@ readonly STOP_TIMEOUT=30
 daemon_binary() {
   case $1 in
     containerd) echo /usr/bin/containerd ;;
-    registry) echo /usr/bin/docker-registry ;;
+    registry | auth-registry | token-registry) echo /usr/bin/docker-registry ;;
     docker28) echo "$DOCKER28_TREE/usr/sbin/dockerd" ;;
     docker20) echo "$DOCKER20_TREE/usr/sbin/dockerd" ;;
     *) die "unknown daemon: $1" ;;
@@ -36,6 +36,8 @@ daemon_address() {
   case $1 in
     containerd) echo "unix://$CONTAINERD_SOCK" ;;
     registry) echo "http://$REGISTRY_ADDR" ;;
+    auth-registry) echo "http://$AUTH_REGISTRY_ADDR" ;;
+    token-registry) echo "http://$TOKEN_REGISTRY_ADDR" ;;
     docker28 | docker20) echo "unix://$RUN_DIR/$1.sock" ;;
     *) die "unknown daemon: $1" ;;
   esac

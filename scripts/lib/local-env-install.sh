@@ -19,6 +19,8 @@ readonly APT_PACKAGES=(
   iptables
   libdevmapper1.02.1
   libsystemd0
+  # htpasswd writes the bcrypt password file of the Basic auth registry.
+  apache2-utils
   # The SSH forwarding tests generate keys and run a real agent.
   openssh-client
   openssl

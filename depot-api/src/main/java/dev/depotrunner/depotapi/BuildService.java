@@ -6,6 +6,10 @@ import dev.depotrunner.depotapi.proto.cli.v1.FinishBuildRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishBuildResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.GetBuildKitConnectionRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetBuildKitConnectionResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.ReportBuildHealthRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.ReportBuildHealthResponse;
 import java.util.Objects;
@@ -31,6 +35,12 @@ public final class BuildService {
   public static final ConnectMethod<FinishBuildRequest, FinishBuildResponse> FINISH_BUILD =
       ConnectMethod.of(NAME, "FinishBuild",
           FinishBuildRequest.getDefaultInstance(), FinishBuildResponse.getDefaultInstance());
+  public static final ConnectMethod<GetPullInfoRequest, GetPullInfoResponse> GET_PULL_INFO =
+      ConnectMethod.of(NAME, "GetPullInfo",
+          GetPullInfoRequest.getDefaultInstance(), GetPullInfoResponse.getDefaultInstance());
+  public static final ConnectMethod<GetPullTokenRequest, GetPullTokenResponse> GET_PULL_TOKEN =
+      ConnectMethod.of(NAME, "GetPullToken",
+          GetPullTokenRequest.getDefaultInstance(), GetPullTokenResponse.getDefaultInstance());
 
   private final ConnectClient client;
 
@@ -56,6 +66,18 @@ public final class BuildService {
   public FinishBuildResponse finishBuild(FinishBuildRequest request, ApiToken buildToken)
       throws DepotApiException, InterruptedException {
     return client.unary(FINISH_BUILD, request, buildToken);
+  }
+
+  /** Gets where a build's image is in Depot's registry and how to pull it; takes the user's token. */
+  public GetPullInfoResponse getPullInfo(GetPullInfoRequest request, ApiToken token)
+      throws DepotApiException, InterruptedException {
+    return client.unary(GET_PULL_INFO, request, token);
+  }
+
+  /** Creates a token that pulls a project's or a build's images from Depot's registry. */
+  public GetPullTokenResponse getPullToken(GetPullTokenRequest request, ApiToken token)
+      throws DepotApiException, InterruptedException {
+    return client.unary(GET_PULL_TOKEN, request, token);
   }
 
   /** The API this service calls, for messages. */

@@ -46,6 +46,12 @@ public final class DepotCommand implements Callable<Integer> {
     var commandLine = new CommandLine(new DepotCommand());
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
     commandLine.addSubcommand(new InitCommand(invocation));
+    commandLine.addSubcommand(new PushCommand(invocation));
+    commandLine.addSubcommand(new PullTokenCommand(invocation));
+    commandLine.addSubcommand(
+        new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new ProjectsCommand()).addSubcommand(new ProjectsCommand.ListProjects(invocation)));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));
 

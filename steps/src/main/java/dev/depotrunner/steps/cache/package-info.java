@@ -1,0 +1,2 @@
+/** Steps that manage a project's build cache: {@code depot cache reset}. */
+package dev.depotrunner.steps.cache;

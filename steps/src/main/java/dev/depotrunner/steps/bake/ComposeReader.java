@@ -206,7 +206,7 @@ final class ComposeReader {
     if (build.get("additional_contexts") != null) {
       Map<String, String> contexts = new LinkedHashMap<>();
       keyValues(build.get("additional_contexts"), "additional_contexts")
-          .forEach((name, value) -> contexts.put(name, cleanLocalPath(value)));
+          .forEach((contextName, value) -> contexts.put(contextName, cleanLocalPath(value)));
       target.contexts = namedContexts(contexts);
     }
     String shmSize = string(build.get("shm_size"));

@@ -14,8 +14,9 @@ final class BakeConfig {
   final Map<String, BakeGroup> groups = new LinkedHashMap<>();
   final Map<String, BakeTarget> targets = new LinkedHashMap<>();
 
+  /** Adds a group; a group of the same name from a later kind of file replaces it, as in buildx. */
   void addGroup(BakeGroup group) {
-    groups.merge(group.name(), group, BakeGroup::union);
+    groups.put(group.name(), group);
   }
 
   void addTarget(BakeTarget target) {

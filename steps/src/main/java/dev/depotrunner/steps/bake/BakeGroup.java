@@ -1,6 +1,5 @@
 package dev.depotrunner.steps.bake;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,17 +17,5 @@ public record BakeGroup(String name, String description, List<String> targets, S
 
   BakeGroup withTargets(List<String> newTargets) {
     return new BakeGroup(name, description, newTargets, file, line, column);
-  }
-
-  /** Returns the targets of both groups, this group's first, without duplicates. */
-  BakeGroup union(BakeGroup other) {
-    List<String> merged = new ArrayList<>(targets);
-    for (String target : other.targets) {
-      if (!merged.contains(target)) {
-        merged.add(target);
-      }
-    }
-    String mergedDescription = other.description.isEmpty() ? description : other.description;
-    return new BakeGroup(name, mergedDescription, merged, file, line, column);
   }
 }

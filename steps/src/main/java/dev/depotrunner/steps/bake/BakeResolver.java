@@ -126,6 +126,9 @@ final class BakeResolver {
     target.inherits = null;
     if (target.context == null) {
       target.context = ".";
+    } else if (target.context.startsWith("cwd://")) {
+      // buildx prints and builds a cwd:// context (such as BAKE_CMD_CONTEXT) as the path after the prefix.
+      target.context = ComposeReader.cleanLocalPath(target.context.substring("cwd://".length()));
     }
     if (target.dockerfile == null || target.dockerfile.isEmpty()) {
       target.dockerfile = "Dockerfile";

@@ -35,7 +35,7 @@ final class TargetBuildOptions {
           + "\" is not supported by depot bake yet; remove it or run docker buildx bake --call " + target.call);
     }
 
-    BuildOptions.Builder builder = defaults.get().context(target.context);
+    BuildOptions.Builder builder = defaults.get().context(withoutCwdPrefix(target.context));
     if (target.dockerfileInline != null) {
       byte[] dockerfile = target.dockerfileInline.getBytes(StandardCharsets.UTF_8);
       builder.file("-").stdin(() -> new ByteArrayInputStream(dockerfile));
@@ -73,12 +73,21 @@ final class TargetBuildOptions {
   /** Returns the Dockerfile path: relative to the context for a local context, as buildx resolves it. */
   private static String dockerfilePath(BakeTarget target) {
     String dockerfile = target.dockerfile;
-    String context = target.context;
+    String context = withoutCwdPrefix(target.context);
     boolean remoteContext = context.contains("://") || context.startsWith("git@");
-    if (remoteContext || dockerfile.equals("-") || dockerfile.startsWith("/") || context.startsWith("cwd://")) {
+    if (remoteContext || dockerfile.equals("-") || dockerfile.startsWith("/")) {
       return dockerfile;
     }
     return context.equals(".") ? dockerfile : context + "/" + dockerfile;
+  }
+
+  /** Turns {@code cwd://PATH}, a path relative to the working folder, into {@code PATH} ({@code .} when empty). */
+  private static String withoutCwdPrefix(String path) {
+    if (!path.startsWith("cwd://")) {
+      return path;
+    }
+    String rest = path.substring("cwd://".length());
+    return rest.isEmpty() ? "." : rest;
   }
 
   private static List<String> outputs(BakeTarget target, List<String> extraOutputs) {
@@ -100,7 +109,7 @@ final class TargetBuildOptions {
     if (target.contexts != null) {
       target.contexts.forEach((name, value) -> {
         String linked = value.startsWith("target:") ? linkedContexts.get(value.substring("target:".length())) : null;
-        contexts.add(name + "=" + (linked != null ? linked : value));
+        contexts.add(name + "=" + (linked != null ? linked : withoutCwdPrefix(value)));
       });
     }
     return contexts;

@@ -33,7 +33,7 @@ public final class BakeDefinition {
     return BakeJson.write(this);
   }
 
-  /** The names of the targets that were asked for, without those built only as contexts. */
+  /** Returns the names of the requested targets, without those built only as contexts. */
   public List<String> requestedTargets() {
     return targets.values().stream().filter(target -> !target.linked).map(BakeTarget::name).toList();
   }

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * What {@code depot bake} was asked to resolve: the files ({@code -f}, empty for the default names), the
+ * The input of a {@code depot bake} resolution: the files ({@code -f}, empty for the default names), the
  * targets and groups (empty for {@code default}), the {@code --set} overrides and the shorthand flags that
  * buildx turns into overrides.
  *

@@ -3,7 +3,7 @@ package dev.depotrunner.steps.bake;
 import dev.depotrunner.steps.build.BuildResult;
 import java.util.Map;
 
-/** What a successful bake produced: one build result per target, by target name. */
+/** The outputs of a successful bake: one build result per target, by target name. */
 public record BakeResult(Map<String, BuildResult> targets) {
 
   public BakeResult {

@@ -251,7 +251,7 @@ public final class BakeStep {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
-      // NOTE: a folder left behind in the temporary folder is harmless, and the bake result stands.
+      // A folder left behind in the temporary folder is harmless, so the bake's result is kept.
     }
   }
 

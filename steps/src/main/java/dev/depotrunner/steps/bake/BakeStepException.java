@@ -15,7 +15,7 @@ public final class BakeStepException extends Exception {
     this.reported = reported;
   }
 
-  /** The failed target's name, or null when the failure is not tied to one target. */
+  /** Returns the failed target's name, or null when the failure is not tied to one target. */
   public String target() {
     return target;
   }

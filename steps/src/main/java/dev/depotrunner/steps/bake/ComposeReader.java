@@ -171,7 +171,7 @@ final class ComposeReader {
     return value;
   }
 
-  // NOTE: Compose appends some lists of override files (such as ports) instead of replacing them; here
+  // NOTE: Compose appends some lists of override files (such as ports) instead of replacing them. Here
   // a later file's list replaces the earlier one, and maps merge key by key.
   @SuppressWarnings("unchecked")
   private static void deepMerge(Map<String, Object> into, Map<String, Object> from) {
@@ -241,9 +241,9 @@ final class ComposeReader {
 
     applyBakeExtension(target, build.get("x-bake"));
     applyDepotExtension(target, build.get("x-depot"));
-    String target_ = string(build.get("target"));
-    if (!target_.isEmpty()) {
-      target.target = target_;
+    String stage = string(build.get("target"));
+    if (!stage.isEmpty()) {
+      target.target = stage;
     }
     String image = string(service.get("image"));
     if ((target.tags == null || target.tags.isEmpty()) && !image.isEmpty()) {

@@ -29,7 +29,7 @@ final class HclFiles {
   }
 
   /**
-   * The variables buildx defines for every bake file: {@code BAKE_CMD_CONTEXT}, which is {@code cwd://} for
+   * Returns the variables buildx defines for every bake file: {@code BAKE_CMD_CONTEXT}, which is {@code cwd://} for
    * local files, and {@code BAKE_LOCAL_PLATFORM}, the platform of this machine.
    */
   static Map<String, String> builtinVariables() {

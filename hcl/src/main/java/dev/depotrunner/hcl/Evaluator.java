@@ -30,8 +30,10 @@ import java.util.TreeMap;
 final class Evaluator {
 
   /**
-   * Division precision. cty divides binary floats of 512 bits; 34 decimal digits (IEEE decimal128) gives
-   * the same result for the integers and short decimals bake files compute with.
+   * Division precision: 34 decimal digits (IEEE decimal128). cty divides binary floats of 512 bits, so
+   * quotients that end within 34 digits print alike.
+   *
+   * <p>NOTE: a quotient that does not terminate differs: cty prints 1/3 with about 155 digits, this 34.
    */
   private static final MathContext DIVISION = MathContext.DECIMAL128;
 
@@ -57,7 +59,8 @@ final class Evaluator {
       return splat(splat, context);
     }
     if (expression instanceof SplatItem) {
-      return splatItems.peek();
+      Object item = splatItems.peek();
+      return item == NullItem.NULL ? null : item;
     }
     if (expression instanceof Call call) {
       return call(call, context);
@@ -112,7 +115,8 @@ final class Evaluator {
     if (map.isEmpty() || map.size() > 20) {
       return "";
     }
-    return " (it has " + String.join(", ", new TreeMap<>(map).keySet().stream().map(String::valueOf).toList()) + ")";
+    return " (it has " + String.join(", ", new java.util.TreeSet<>(map.keySet()).stream().map(String::valueOf).toList())
+        + ")";
   }
 
   private Object index(Index index, Object source, Object key) throws HclException {
@@ -163,8 +167,7 @@ final class Evaluator {
     for (Object item : items) {
       splatItems.push(item == null ? NullItem.NULL : item);
       try {
-        Object result = evaluate(splat.each(), context);
-        results.add(result == NullItem.NULL ? null : result);
+        results.add(evaluate(splat.each(), context));
       } finally {
         splatItems.pop();
       }
@@ -271,6 +274,7 @@ final class Evaluator {
     Object result = evaluate(selected, context);
     if (result instanceof BigDecimal || result instanceof Boolean) {
       // cty unifies the types of both results: a number or bool meeting a string becomes a string.
+      // NOTE: cty also unifies collections (true ? [1] : ["a"] gives ["1"]); results here keep their elements.
       Object otherResult;
       try {
         otherResult = new Evaluator().evaluate(other, context);

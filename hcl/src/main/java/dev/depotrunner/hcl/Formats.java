@@ -95,7 +95,7 @@ public final class Formats {
           BigDecimal number = Values.toNumber(value);
           String javaPrecision = precision.isEmpty() && (verb == 'e' || verb == 'E' || verb == 'f') ? ".6" : precision;
           if ((verb == 'g' || verb == 'G') && precision.isEmpty()) {
-            return pad(Values.toStringValue(number), flags, width);
+            return pad(shortestG(number, verb), flags, width);
           }
           return String.format("%" + javaFlags(flags) + width + javaPrecision + verb, number);
         }
@@ -108,6 +108,26 @@ public final class Formats {
       }
       throw new ValueException("unsupported value for \"" + raw + "\": " + e.getMessage());
     }
+  }
+
+  /**
+   * Formats a number as Go's %g does with no precision: the shortest digits, in exponent form when the
+   * decimal exponent is below -4 or at least 6, with at least two exponent digits.
+   */
+  static String shortestG(BigDecimal number, char verb) {
+    BigDecimal stripped = number.stripTrailingZeros();
+    if (stripped.signum() == 0) {
+      return "0";
+    }
+    String digits = stripped.unscaledValue().abs().toString();
+    int exponent = digits.length() - stripped.scale() - 1;
+    if (exponent >= -4 && exponent < 6) {
+      return Values.normalize(stripped).toPlainString();
+    }
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    String sign = stripped.signum() < 0 ? "-" : "";
+    String exponentText = String.format("%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
+    return sign + mantissa + (verb == 'G' ? "E" : "e") + exponentText;
   }
 
   private static String javaFlags(String flags) {
@@ -176,9 +196,9 @@ public final class Formats {
     return parseTimestamp(timestamp, 1);
   }
 
-  /** Formats a time as Go's RFC 3339 layout does: seconds always, fractions only when present, Z for UTC. */
+  /** Formats a time as Go's time.RFC3339 layout does: whole seconds, and Z for UTC. */
   public static String formatRfc3339(OffsetDateTime time) {
-    return time.format(rfc3339(time));
+    return time.format(RFC3339);
   }
 
   static OffsetDateTime parseTimestamp(String timestamp, int argument) throws ValueException {
@@ -333,11 +353,7 @@ public final class Formats {
     return formatRfc3339(result);
   }
 
-  /** Go's RFC 3339 layout: seconds always, fractions only when present, Z for UTC. */
-  static DateTimeFormatter rfc3339(OffsetDateTime time) {
-    String pattern = time.getNano() == 0 ? "uuuu-MM-dd'T'HH:mm:ssXXX" : "uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX";
-    return DateTimeFormatter.ofPattern(pattern);
-  }
+  private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 

@@ -284,7 +284,7 @@ final class Parser {
     }
     if (c == '"') {
       offset++;
-      return parseTemplate(TemplateEnd.QUOTE, -1, 0);
+      return parseTemplate(TemplateEnd.QUOTE, -1, false);
     }
     if (c == '<' && peek(1) == '<') {
       return parseHeredoc();
@@ -473,7 +473,7 @@ final class Parser {
     return new ObjectCons(List.copyOf(keys), List.copyOf(values), position(start));
   }
 
-  /** A bare identifier key is the literal name; anything else, including {@code (name)}, is an expression. */
+  /** Parses an object key: a bare identifier is the literal name, anything else (even {@code (name)}) an expression. */
   private Expression parseObjectKey() throws HclException {
     int start = offset;
     if (isIdentifierStart(peek())) {
@@ -555,15 +555,17 @@ final class Parser {
 
   /**
    * Parses template text from the current offset until a closing quote ({@link TemplateEnd#QUOTE}) or the
-   * offset {@code limit}. {@code indent} characters of leading whitespace are removed from each line, for
-   * {@code <<-} heredocs. Quoted templates decode backslash escapes; heredocs keep backslashes.
+   * offset {@code limit}. Quoted templates decode backslash escapes; heredocs keep backslashes.
+   *
+   * <p>Literal text becomes one token per source line, as HCL's scanner makes it, because strip markers
+   * and the {@code <<-} indentation rule work on those tokens: {@code ~}} trims only the next token, and
+   * only tokens that start a line lose indentation.
    */
-  private Template parseTemplate(TemplateEnd end, int limit, int indent) throws HclException {
+  private Template parseTemplate(TemplateEnd end, int limit, boolean flush) throws HclException {
     int start = end == TemplateEnd.QUOTE ? offset - 1 : offset;
     List<Object> tokens = new ArrayList<>();
     StringBuilder text = new StringBuilder();
-    boolean stripNext = false;
-    boolean lineStart = true;
+    boolean trimNext = false;
 
     while (true) {
       if (end == TemplateEnd.LIMIT && offset >= limit) {
@@ -572,16 +574,6 @@ final class Parser {
       if (atEnd()) {
         throw error(start, "unterminated string: add the closing '\"'");
       }
-      if (lineStart && indent > 0) {
-        int skipped = 0;
-        while (skipped < indent && (peek() == ' ' || peek() == '\t') && offset < limit) {
-          offset++;
-          skipped++;
-        }
-        lineStart = false;
-        continue;
-      }
-      lineStart = false;
 
       char c = peek();
       if (end == TemplateEnd.QUOTE && c == '"') {
@@ -600,15 +592,16 @@ final class Parser {
       if ((c == '$' || c == '%') && peek(1) == '{') {
         int sequenceStart = offset;
         offset += 2;
-        boolean stripBefore = false;
+        trimNext = addLiteral(tokens, text, trimNext);
         if (peek() == '~') {
           offset++;
-          stripBefore = true;
+          if (!tokens.isEmpty() && tokens.get(tokens.size() - 1) instanceof LiteralToken previous) {
+            previous.text = previous.text.stripTrailing();
+          }
         }
-        flushText(tokens, text, stripBefore, stripNext);
         Object token = c == '$' ? parseInterpolation() : parseDirective(sequenceStart);
         tokens.add(token);
-        stripNext = closeSequence(sequenceStart);
+        trimNext = closeSequence(sequenceStart);
         continue;
       }
       if (end == TemplateEnd.QUOTE && c == '\\') {
@@ -618,25 +611,95 @@ final class Parser {
       text.append(c);
       offset++;
       if (c == '\n') {
-        lineStart = true;
+        trimNext = addLiteral(tokens, text, trimNext);
       }
     }
-    flushText(tokens, text, false, stripNext);
-    List<TemplatePart> parts = buildTemplate(tokens, 0, tokens.size(), position(start));
+    addLiteral(tokens, text, trimNext);
+
+    if (flush) {
+      removeIndentation(tokens);
+    }
+    List<Object> melded = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    for (Object token : tokens) {
+      if (token instanceof LiteralToken literal) {
+        run.append(literal.text);
+        continue;
+      }
+      if (run.length() > 0) {
+        melded.add(new TemplatePart.Text(run.toString()));
+        run.setLength(0);
+      }
+      melded.add(token);
+    }
+    if (run.length() > 0) {
+      melded.add(new TemplatePart.Text(run.toString()));
+    }
+    List<TemplatePart> parts = buildTemplate(melded, 0, melded.size(), position(start));
     return new Template(parts, position(start));
   }
 
-  private void flushText(List<Object> tokens, StringBuilder text, boolean stripTrailing, boolean stripLeading) {
+  /** A literal token while a template is parsed; strip markers and indentation rules edit it in place. */
+  private static final class LiteralToken {
+    String text;
+
+    LiteralToken(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * Ends the literal token collected so far, trimming its leading whitespace when the sequence before it
+   * ended with {@code ~}}. Returns false, since the trim request applies to this token only.
+   */
+  private static boolean addLiteral(List<Object> tokens, StringBuilder text, boolean trim) {
+    if (text.length() == 0) {
+      return trim;
+    }
     String value = text.toString();
     text.setLength(0);
-    if (stripLeading) {
-      value = value.stripLeading();
+    tokens.add(new LiteralToken(trim ? value.stripLeading() : value));
+    return false;
+  }
+
+  /**
+   * Applies the {@code <<-} rule as HCL does: among the tokens that start a line, find the least leading
+   * whitespace, ignoring blank lines, and remove that much from each of them. A line starting with an
+   * interpolation or directive counts as no indentation; one starting with %{endif} or %{endfor} ends the
+   * scan, as in HCL's implementation.
+   */
+  private static void removeIndentation(List<Object> tokens) {
+    int minimum = Integer.MAX_VALUE;
+    boolean lineStart = true;
+    List<LiteralToken> adjust = new ArrayList<>();
+    for (Object token : tokens) {
+      if (lineStart) {
+        lineStart = false;
+        int spaces = 0;
+        if (token instanceof LiteralToken literal) {
+          String trimmed = literal.text.stripLeading();
+          if (trimmed.isEmpty() && literal.text.endsWith("\n")) {
+            spaces = Integer.MAX_VALUE;
+          } else {
+            String leading = literal.text.substring(0, literal.text.length() - trimmed.length());
+            spaces = leading.codePointCount(0, leading.length());
+            adjust.add(literal);
+          }
+        } else if (token instanceof EndIfToken || token instanceof EndForToken) {
+          break;
+        }
+        minimum = Math.min(minimum, spaces);
+      }
+      if (token instanceof LiteralToken literal && literal.text.endsWith("\n")) {
+        lineStart = true;
+      }
     }
-    if (stripTrailing) {
-      value = value.stripTrailing();
+    if (minimum == Integer.MAX_VALUE) {
+      return;
     }
-    if (!value.isEmpty()) {
-      tokens.add(new TemplatePart.Text(value));
+    for (LiteralToken literal : adjust) {
+      literal.text = literal.text.substring(literal.text.offsetByCodePoints(0,
+          Math.min(minimum, literal.text.codePointCount(0, literal.text.length()))));
     }
   }
 
@@ -834,7 +897,6 @@ final class Parser {
     int lineStart = offset;
     int contentEnd = -1;
     int afterMarker = -1;
-    int minimumIndent = Integer.MAX_VALUE;
     while (lineStart <= source.length()) {
       int lineEnd = source.indexOf('\n', lineStart);
       if (lineEnd < 0) {
@@ -847,13 +909,6 @@ final class Parser {
         afterMarker = lineStart + line.indexOf(marker) + marker.length();
         break;
       }
-      if (!trimmed.isEmpty()) {
-        int indent = 0;
-        while (indent < line.length() && (line.charAt(indent) == ' ' || line.charAt(indent) == '\t')) {
-          indent++;
-        }
-        minimumIndent = Math.min(minimumIndent, indent);
-      }
       if (lineEnd == source.length()) {
         break;
       }
@@ -864,15 +919,14 @@ final class Parser {
     }
 
     offset = contentStart;
-    int indent = indented && minimumIndent != Integer.MAX_VALUE ? minimumIndent : 0;
-    Template template = parseTemplate(TemplateEnd.LIMIT, contentEnd, indent);
+    Template template = parseTemplate(TemplateEnd.LIMIT, contentEnd, indented);
     offset = afterMarker;
     return new Template(template.parts(), position(start));
   }
 
   /** Parses a whole string as a template, for JSON string values. */
   Template parseWholeTemplate() throws HclException {
-    Template template = parseTemplate(TemplateEnd.LIMIT, source.length(), 0);
+    Template template = parseTemplate(TemplateEnd.LIMIT, source.length(), false);
     return template;
   }
 

@@ -73,11 +73,16 @@ public final class Values {
       return number;
     }
     if (value instanceof String string) {
+      // BigDecimal accepts what cty's number parser accepts, except surrounding whitespace, which cty rejects.
+      boolean padded = !string.strip().equals(string);
       try {
-        return normalize(new BigDecimal(string.strip().equals(string) ? string : "x"));
+        if (!padded) {
+          return normalize(new BigDecimal(string));
+        }
       } catch (NumberFormatException e) {
-        throw new ValueException("a number is required, but \"" + string + "\" is not a number");
+        // Reported below.
       }
+      throw new ValueException("a number is required, but \"" + string + "\" is not a number");
     }
     if (value == null) {
       throw new ValueException("a number is required, but the value is null");

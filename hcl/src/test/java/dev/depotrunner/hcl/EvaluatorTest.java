@@ -140,6 +140,8 @@ class EvaluatorTest {
     assertEquals(List.of("ann", "bob"), eval("people[*].name"));
     assertEquals(List.of("ann", "bob"), eval("people.*.name"));
     assertEquals(List.of(), eval("null[*].name"));
+    assertEquals(java.util.Arrays.asList("a", null), eval("[\"a\", null][*]"));
+    assertEquals(false, eval("can([null][*].name)"));
     assertEquals(List.of("app"), eval("name[*]"));
     assertEquals(List.of(number("30"), number("40")), eval("[for p in people : p][*].age"));
   }

@@ -5,6 +5,7 @@ import dev.depotrunner.hcl.EvalContext;
 import dev.depotrunner.hcl.HclException;
 import dev.depotrunner.hcl.LazyValueException;
 import dev.depotrunner.hcl.Position;
+import dev.depotrunner.hcl.Type;
 import dev.depotrunner.hcl.ValueException;
 import dev.depotrunner.hcl.Values;
 import java.util.AbstractMap;
@@ -60,9 +61,9 @@ final class Blocks {
   private final List<Instance> instances = new ArrayList<>();
   private final Map<String, Map<String, Instance>> byName = Map.of(TARGET, new LinkedHashMap<>(), GROUP,
       new LinkedHashMap<>());
-  /** Target labels renamed by a matrix, with the names their instances took. */
-  private final Map<String, Set<String>> renamed = new LinkedHashMap<>();
-  private final Map<String, Position> renamedPositions = new HashMap<>();
+  /** The names that the blocks of each type and label took, keyed by "type label". */
+  private final Map<String, Set<String>> namesByLabel = new LinkedHashMap<>();
+  private final Map<String, Position> labelPositions = new HashMap<>();
 
   /** Expands one block into instances, evaluating its matrix and name in {@code global}. */
   void add(String type, Body.Block block, EvalContext global) throws HclException {
@@ -128,10 +129,8 @@ final class Blocks {
       byName.get(type).put(name, instance);
     }
 
-    if (!(names.size() == 1 && names.get(0).equals(label))) {
-      renamed.computeIfAbsent(label, k -> new LinkedHashSet<>()).addAll(names);
-      renamedPositions.putIfAbsent(label, block.position());
-    }
+    namesByLabel.computeIfAbsent(type + " " + label, k -> new LinkedHashSet<>()).addAll(names);
+    labelPositions.putIfAbsent(type + " " + label, block.position());
   }
 
   private static void checkName(String name, String type, Position position) throws HclException {
@@ -142,8 +141,8 @@ final class Blocks {
   }
 
   /**
-   * Returns the cartesian product of the matrix values. buildx takes the keys in Go map order, which
-   * varies; the keys go in lexical order here, the first key varying fastest as in buildx's loop.
+   * Returns the cartesian product of the matrix values. buildx takes the keys in Go map order, which varies
+   * from run to run. Here the keys go in lexical order, and the first key varies fastest, as in buildx's loop.
    */
   private static List<Map<String, Object>> combinations(Body.Attribute matrix, EvalContext global)
       throws HclException {
@@ -189,10 +188,58 @@ final class Blocks {
     return name.equals(TARGET) || name.equals(GROUP);
   }
 
-  /** The value of {@code target} or {@code group} in expressions: an object of blocks by name. */
+  /** Returns the value of {@code target} or {@code group} in expressions: an object of blocks by name. */
   Map<String, Object> reference(String type) {
     Map<String, Instance> named = byName.get(type);
     return new LazyObject(new ArrayList<>(named.keySet()), key -> blockObject(named.get(key)));
+  }
+
+  private static final Set<String> STRING_FIELDS = Set.of("description", "context", "dockerfile",
+      "dockerfile-inline", "target", "network", "shm-size", "call");
+  private static final Set<String> BOOL_FIELDS = Set.of("pull", "no-cache");
+  private static final Set<String> STRING_LIST_FIELDS = Set.of("inherits", "annotations", "tags", "platforms",
+      "no-cache-filter", "ulimits", "entitlements", "targets");
+  private static final Set<String> STRING_MAP_FIELDS = Set.of("args", "labels", "contexts", "extra-hosts");
+
+  /**
+   * Converts a referenced attribute to the type of buildx's Target or Group field, as buildx reads
+   * references after decoding: {@code target.a.args.N} is the string "1" even where N = 1 was written.
+   * A value that does not convert is returned as written, and the final decoding reports it.
+   */
+  // NOTE: attest, cache-from, cache-to, secret, ssh, output, policy and resources are parsed structures in
+  // buildx; references to them return the value as written.
+  static Object referenceValue(String key, Object value) {
+    try {
+      if (value == null) {
+        return null;
+      }
+      if (STRING_FIELDS.contains(key)) {
+        return Type.STRING.convert(value);
+      }
+      if (BOOL_FIELDS.contains(key)) {
+        return Type.BOOL.convert(value);
+      }
+      if (STRING_LIST_FIELDS.contains(key)) {
+        List<Object> converted = new ArrayList<>();
+        for (Object element : (List<?>) value) {
+          if (element == null) {
+            return value;
+          }
+          converted.add(Type.STRING.convert(element));
+        }
+        return converted;
+      }
+      if (STRING_MAP_FIELDS.contains(key)) {
+        Map<String, Object> converted = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+          converted.put((String) entry.getKey(), Type.STRING.convert(entry.getValue()));
+        }
+        return converted;
+      }
+    } catch (ValueException | ClassCastException e) {
+      return value;
+    }
+    return value;
   }
 
   private Map<String, Object> blockObject(Instance instance) {
@@ -207,7 +254,7 @@ final class Blocks {
         return null;
       }
       try {
-        return attribute(instance, key);
+        return referenceValue(key, attribute(instance, key));
       } catch (HclException e) {
         throw new LazyValueException(e);
       }
@@ -258,11 +305,16 @@ final class Blocks {
       }
     }
 
-    for (Map.Entry<String, Set<String>> entry : renamed.entrySet()) {
-      String label = entry.getKey();
+    // As buildx does, a label whose blocks took other names becomes a group of those names. The label
+    // itself is among them when another block of that label has no matrix.
+    for (Map.Entry<String, Set<String>> entry : namesByLabel.entrySet()) {
+      String label = entry.getKey().substring(entry.getKey().indexOf(' ') + 1);
+      if (entry.getValue().equals(Set.of(label))) {
+        continue;
+      }
       HclBlock existing = groups.get(label);
       if (existing == null) {
-        Position at = renamedPositions.get(label);
+        Position at = labelPositions.get(entry.getKey());
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("targets", new ArrayList<Object>(entry.getValue()));
         groups.put(label, new HclBlock(label, attributes, at.file(), at.line(), at.column()));
@@ -334,12 +386,46 @@ final class Blocks {
     }
 
     @Override
+    public int size() {
+      return keys.size();
+    }
+
+    @Override
+    public Set<String> keySet() {
+      return new LinkedHashSet<>(keys);
+    }
+
+    /** Returns entries whose values load when read, so listing the keys computes nothing. */
+    @Override
     public Set<Entry<String, Object>> entrySet() {
-      Set<Entry<String, Object>> entries = new LinkedHashSet<>();
-      for (String key : keys) {
-        entries.add(new SimpleEntry<>(key, get(key)));
-      }
-      return entries;
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Entry<String, Object>> iterator() {
+          java.util.Iterator<String> names = keys.iterator();
+          return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return names.hasNext();
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              String key = names.next();
+              return new SimpleImmutableEntry<>(key, null) {
+                @Override
+                public Object getValue() {
+                  return get(key);
+                }
+              };
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return keys.size();
+        }
+      };
     }
   }
 }

@@ -29,6 +29,14 @@ final class EnvironmentOverride {
       } catch (HclException e) {
         throw new ValueException("failed to convert variable " + name + " from JSON: " + e.detail());
       }
+      if (type instanceof Type.Any) {
+        // cty reads a value of unknown type from JSON only in its wrapped form {"value": ..., "type": ...}.
+        if (!(decoded instanceof Map<?, ?> wrapper) || !wrapper.containsKey("value") || !wrapper.containsKey("type")) {
+          throw new ValueException("failed to convert variable " + name + " from JSON: a variable of type any needs"
+              + " {\"value\": ..., \"type\": ...}");
+        }
+        return wrapper.get("value");
+      }
       try {
         return type.convert(decoded);
       } catch (ValueException e) {
@@ -41,11 +49,12 @@ final class EnvironmentOverride {
     if (type != null && type.isPrimitive()) {
       return primitive(name, text, type);
     }
-    if (type != null && !(type instanceof Type.Any)) {
+    if (type != null) {
+      // buildx rejects a plain override of a variable typed any, object or map of objects.
       throw new ValueException("unsupported type " + type.name() + " for variable " + name + " from the environment;"
           + " set " + name + "_JSON to a JSON value instead");
     }
-    if (!hasDefault || defaultValue == null || type instanceof Type.Any) {
+    if (!hasDefault || defaultValue == null) {
       return text;
     }
     if (defaultValue instanceof String) {

@@ -96,11 +96,12 @@ public final class HclBakeReader {
         }
       }, functions);
       variables.bind(global);
-      variables.resolveAll();
 
+      // Blocks are named first, so top-level attributes and variables can refer to target.NAME.
       for (Body.Block block : blocks) {
         targets.add(block.type(), block, global);
       }
+      variables.resolveAll();
       return targets.evaluate();
     }
 

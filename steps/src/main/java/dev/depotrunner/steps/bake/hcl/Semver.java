@@ -18,7 +18,8 @@ final class Semver {
   private static final Pattern VERSION = Pattern.compile(
       "v?(\\d+|[xX*])(?:\\.(\\d+|[xX*]))?(?:\\.(\\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\\+([0-9A-Za-z.-]+))?");
 
-  private static final Pattern CONDITION = Pattern.compile("(!=|>=|=>|<=|=<|~>|[=><~^])?\\s*(\\S+)");
+  private static final Pattern CONDITION = Pattern.compile(
+      "(!=|>=|=>|<=|=<|~>|[=><~^])?\\s*(v?[0-9xX*][0-9A-Za-z.+*-]*)");
 
   /** A version; a null part was missing or a wildcard. */
   private record Version(BigInteger major, BigInteger minor, BigInteger patch, String prerelease) {

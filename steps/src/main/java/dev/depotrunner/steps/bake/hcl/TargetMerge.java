@@ -22,8 +22,8 @@ final class TargetMerge {
 
   private TargetMerge() {}
 
-  // NOTE: buildx also removes duplicates when it merges attest, secret, ssh and cache-from entries by their
-  // parsed keys; the entries are appended here and are left for the target model to deduplicate.
+  // NOTE: buildx also removes duplicate attest, secret, ssh and cache-from entries by their parsed keys when it
+  // merges. Here the entries are only appended, so the target model has to deduplicate them.
   static void merge(Map<String, Object> into, Map<String, Object> later) {
     for (Map.Entry<String, Object> entry : later.entrySet()) {
       String key = entry.getKey();

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * A {@code function "name" { params = [a, b]  variadic_params = rest  result = ... }} block. The result is
- * evaluated in the global context with the parameters added; a function that calls itself, directly or
- * through others, is a cycle, as buildx rejects it.
+ * evaluated in the global context with the parameters added. A function that calls itself, directly or
+ * through others, is a cycle, which buildx rejects too.
  */
 final class UserFunction implements HclFunction {
 

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The global names of bake files: built-in variables, {@code variable} blocks with their environment
  * overrides, and top-level attributes. Each is computed on first reference, so variables may refer to each
- * other in any order; a reference back to a variable still being computed is a cycle.
+ * other in any order. A reference back to a variable still being computed is a cycle.
  */
 final class Variables {
 

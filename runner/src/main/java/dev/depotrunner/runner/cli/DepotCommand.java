@@ -43,6 +43,14 @@ public final class DepotCommand implements Callable<Integer> {
    * to the invocation's streams and hands builds to {@code executor}.
    */
   public static CommandLine commandLine(BuildExecutor executor, Invocation invocation) {
+    return commandLine(executor, (definition, settings, run) -> {
+      run.err().println("error: this depot-runner build has no bake executor; install a complete release");
+      return 1;
+    }, invocation);
+  }
+
+  /** Returns the command line for {@code depot}, handing builds to {@code executor} and bakes to {@code bakeExecutor}. */
+  public static CommandLine commandLine(BuildExecutor executor, BakeExecutor bakeExecutor, Invocation invocation) {
     var commandLine = new CommandLine(new DepotCommand());
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
     commandLine.addSubcommand(new InitCommand(invocation));
@@ -52,6 +60,7 @@ public final class DepotCommand implements Callable<Integer> {
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
     commandLine.addSubcommand(
         new CommandLine(new ProjectsCommand()).addSubcommand(new ProjectsCommand.ListProjects(invocation)));
+    commandLine.addSubcommand(new BakeCommand(bakeExecutor, invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));
 

@@ -62,6 +62,7 @@ public final class BuildStep {
   private final Map<String, String> environment;
   private final OutputStream stdout;
   private final String machineId;
+  private final String target;
   private final AtomicReference<BuildKitClient.SolveHandle> running = new AtomicReference<>();
   private volatile boolean cancelled;
 
@@ -71,10 +72,19 @@ public final class BuildStep {
    *     only for the same folder on the same machine
    */
   public BuildStep(BuildEventListener listener, Map<String, String> environment, OutputStream stdout, String machineId) {
+    this(listener, environment, stdout, machineId, DEFAULT_TARGET);
+  }
+
+  /**
+   * @param target the name that every event of this build carries, such as a bake target's name
+   */
+  public BuildStep(
+      BuildEventListener listener, Map<String, String> environment, OutputStream stdout, String machineId, String target) {
     this.listener = listener;
     this.environment = Map.copyOf(environment);
     this.stdout = stdout;
     this.machineId = machineId;
+    this.target = target;
   }
 
   /** Asks the running Solve to stop; {@link #run} then reports the build as cancelled. */
@@ -114,7 +124,7 @@ public final class BuildStep {
 
     BuildResult result = new BuildResult(exporterResponse, BuildMetadata.imageId(exporterResponse));
     writeResultFiles(options, result);
-    listener.onEvent(new BuildEvent.Succeeded(DEFAULT_TARGET, exporterResponse, Instant.now()));
+    listener.onEvent(new BuildEvent.Succeeded(target, exporterResponse, Instant.now()));
     return result;
   }
 
@@ -337,28 +347,28 @@ public final class BuildStep {
       BuildKitClient client, BuilderConnection connection, SolveRequest request, Session session, BuildOptions options)
       throws BuildStepException, InterruptedException {
     List<String> platforms = options.platforms().stream().map(Object::toString).toList();
-    listener.onEvent(new BuildEvent.Started(DEFAULT_TARGET, connection.description(), platforms, Instant.now()));
+    listener.onEvent(new BuildEvent.Started(target, connection.description(), platforms, Instant.now()));
 
     try {
       BuildKitClient.SolveHandle handle = client.startSolve(
-          request, session, status -> listener.onEvent(new BuildEvent.Progress(DEFAULT_TARGET, status)));
+          request, session, status -> listener.onEvent(new BuildEvent.Progress(target, status)));
       running.set(handle);
       if (cancelled) {
         handle.cancel();
       }
       return handle.await();
     } catch (SolveCancelledException e) {
-      listener.onEvent(new BuildEvent.Cancelled(DEFAULT_TARGET, Instant.now()));
+      listener.onEvent(new BuildEvent.Cancelled(target, Instant.now()));
       throw BuildStepException.reported("build cancelled", e);
     } catch (SolveFailedException e) {
       List<SourceLocation> sources = e.sources();
       SourceLocation source = sources.isEmpty() ? null : sources.get(sources.size() - 1);
       // BuildKit's own client names the operation this way, and the renderers print it after "failed to build:".
       String message = "failed to solve: " + e.getMessage();
-      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, message, e.vertex(), source, Instant.now()));
+      listener.onEvent(new BuildEvent.Failed(target, message, e.vertex(), source, Instant.now()));
       throw BuildStepException.reported("failed to build: " + message, e);
     } catch (BuildKitException e) {
-      listener.onEvent(new BuildEvent.Failed(DEFAULT_TARGET, e.getMessage(), "", null, Instant.now()));
+      listener.onEvent(new BuildEvent.Failed(target, e.getMessage(), "", null, Instant.now()));
       throw BuildStepException.reported(e.getMessage(), e);
     } finally {
       running.set(null);
@@ -388,6 +398,6 @@ public final class BuildStep {
   }
 
   private void notice(BuildEvent.Level level, String message) {
-    listener.onEvent(new BuildEvent.Notice(DEFAULT_TARGET, level, message));
+    listener.onEvent(new BuildEvent.Notice(target, level, message));
   }
 }

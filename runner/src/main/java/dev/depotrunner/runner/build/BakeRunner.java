@@ -1,0 +1,116 @@
+package dev.depotrunner.runner.build;
+
+import dev.depotrunner.buildkit.transport.BuilderConnection;
+import dev.depotrunner.buildkit.transport.BuilderConnections;
+import dev.depotrunner.runner.cli.BakeExecutor;
+import dev.depotrunner.runner.cli.BakeSettings;
+import dev.depotrunner.runner.cli.Invocation;
+import dev.depotrunner.runner.progress.ProgressMode;
+import dev.depotrunner.runner.progress.ProgressOptions;
+import dev.depotrunner.runner.progress.ProgressRenderer;
+import dev.depotrunner.runner.progress.ProgressRenderers;
+import dev.depotrunner.steps.bake.BakeDefinition;
+import dev.depotrunner.steps.bake.BakeStep;
+import dev.depotrunner.steps.bake.BakeStepException;
+import dev.depotrunner.steps.build.BuildStep;
+import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.events.BuildEvent;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code depot bake} on a BuildKit builder: checks every target's options, picks the builder as
+ * {@code depot build} does, renders the progress of all targets together, and turns SIGINT and SIGTERM
+ * into cancelled Solves.
+ */
+public final class BakeRunner implements BakeExecutor {
+
+  /** How long a signal waits for the builder to acknowledge the cancels before the process exits anyway. */
+  private static final long CANCEL_GRACE_SECONDS = 15;
+
+  @Override
+  public int execute(BakeDefinition definition, BakeSettings settings, Invocation invocation) throws Exception {
+    Map<String, BuildOptions> checked;
+    try {
+      checked = BakeStep.validate(definition, settings.targetDefaults());
+    } catch (BakeStepException e) {
+      invocation.err().println("ERROR: " + e.getMessage());
+      return 1;
+    }
+
+    BuilderSelection.Choice choice;
+    ProgressRenderer renderer;
+    try {
+      BuildOptions first = checked.values().iterator().next();
+      for (BuildOptions options : checked.values()) {
+        options.warnings().forEach(warning -> invocation.err().println("WARNING: " + warning));
+      }
+      choice = BuilderSelection.choose(first, invocation.environment());
+      renderer = renderer(first, definition, invocation);
+    } finally {
+      checked.values().forEach(BuildOptions::close);
+    }
+    if (choice.implicitDockerEngine()) {
+      renderer.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
+          "no builder configured: using the local Docker Engine at " + choice.endpoint()));
+    }
+
+    try (BuilderConnection connection = BuilderConnections.open(choice.endpoint())) {
+      var step = new BakeStep(renderer, invocation.environment(), invocation.out(), MachineId.load(invocation.environment()));
+      return runWithSignals(step, definition, settings, connection, renderer, invocation);
+    } finally {
+      renderer.close();
+    }
+  }
+
+  private static ProgressRenderer renderer(BuildOptions options, BakeDefinition definition, Invocation invocation) {
+    ProgressMode mode = ProgressMode.valueOf(options.progress().name());
+    var progressOptions = ProgressOptions.defaults()
+        .withDebug(invocation.debug())
+        .withMultiTarget(definition.targets().size() > 1);
+    return ProgressRenderers.create(mode, invocation.err(), ProgressRenderers.isTerminal(), progressOptions);
+  }
+
+  private static int runWithSignals(
+      BakeStep step, BakeDefinition definition, BakeSettings settings, BuilderConnection connection,
+      ProgressRenderer renderer, Invocation invocation) throws InterruptedException {
+    var finished = new CountDownLatch(1);
+    Thread cancelOnSignal = new Thread(() -> {
+      step.cancel();
+      try {
+        finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "depot-cancel");
+    Runtime.getRuntime().addShutdownHook(cancelOnSignal);
+
+    try {
+      step.run(definition, settings.targetDefaults(), settings.metadataFile(), connection);
+      return 0;
+    } catch (BakeStepException e) {
+      if (!e.reported()) {
+        String target = e.target() == null ? BuildStep.DEFAULT_TARGET : e.target();
+        // The renderers put "target NAME: " in front of a failure themselves when several targets build.
+        String message = e.getMessage();
+        if (definition.targets().size() > 1 && message.startsWith("target " + target + ": ")) {
+          message = message.substring(("target " + target + ": ").length());
+        }
+        renderer.onEvent(new BuildEvent.Failed(target, message, "", null, Instant.now()));
+      }
+      if (invocation.debug()) {
+        e.printStackTrace(invocation.err());
+      }
+      return 1;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cancelOnSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running because of a signal; it ends on its own.
+      }
+    }
+  }
+}

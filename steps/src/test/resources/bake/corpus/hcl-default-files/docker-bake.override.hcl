@@ -1,0 +1,9 @@
+target "app" {
+  args = {
+    FROM_OVERRIDE = "yes"
+  }
+  platforms = ["linux/arm64"]
+}
+target "tools" {
+  dockerfile = "tools.Dockerfile"
+}

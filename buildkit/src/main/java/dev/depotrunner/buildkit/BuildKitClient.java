@@ -46,7 +46,6 @@ public final class BuildKitClient {
   /** How long the Status stream may stay silent after the Solve ended before it is cut off. */
   private static final long STATUS_DRAIN_SECONDS = 5;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BuilderConnection connection;
   private final ControlGrpc.ControlStub control;
@@ -224,6 +223,11 @@ public final class BuildKitClient {
     }
   }
 
+  /** The JSON mapper for error details, initialized only when a Solve fails, because creating it is slow. */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
   /** Turns a failed Solve's gRPC status, with BuildKit's typed details, into an exception. */
   static BuildKitException toSolveException(StatusRuntimeException error, String builder) {
     Status status = error.getStatus();
@@ -239,7 +243,7 @@ public final class BuildKitClient {
         try {
           if (type.endsWith("+json")) {
             // BuildKit marks details it encoded with Go's encoding/json (through containerd's typeurl).
-            JsonNode json = JSON.readTree(detail.getValue().toByteArray());
+            JsonNode json = Mapper.JSON.readTree(detail.getValue().toByteArray());
             switch (type) {
               case "errdefs.Source+json" -> sources.add(sourceLocation(json));
               case "errdefs.Vertex+json" -> vertex = json.path("digest").asText();

@@ -35,7 +35,6 @@ final class CredentialHelper {
 
   private static final int MAX_OUTPUT_BYTES = 1 << 20;
   private static final int MAX_MESSAGE_CHARS = 200;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
   private final Path executable;
@@ -108,7 +107,7 @@ final class CredentialHelper {
       throws CredentialsException {
     JsonNode root;
     try {
-      root = JSON.readTree(stdout);
+      root = Mapper.JSON.readTree(stdout);
     } catch (IOException e) {
       // The output may contain the secret, so neither it nor the parser's message is included.
       throw new CredentialsException(
@@ -190,4 +189,12 @@ final class CredentialHelper {
   }
 
   private record Output(int exitCode, byte[] stdout) {}
+
+  /**
+   * The JSON mapper, in a class of its own so that it is initialized on first use: every build looks
+   * for a default helper, few run one, and creating the first ObjectMapper is slow.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 }

@@ -1,7 +1,6 @@
 package dev.depotrunner.buildkit.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,6 @@ import java.util.Optional;
 public final class DockerConfig {
 
   private static final System.Logger LOG = System.getLogger(DockerConfig.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONFIG_FILE_NAME = "config.json";
   private static final String AUTH_CONFIG_VARIABLE = "DOCKER_AUTH_CONFIG";
 
@@ -96,7 +94,7 @@ public final class DockerConfig {
       root = readConfigFile(file);
     } catch (CredentialsException e) {
       LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; using no registry credentials from it");
-      root = JSON.createObjectNode();
+      root = JsonTrees.emptyObject();
     }
 
     Map<String, RegistryCredentials> auths = parseAuths(root, file);
@@ -186,20 +184,20 @@ public final class DockerConfig {
     try {
       data = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return JSON.createObjectNode();
+      return JsonTrees.emptyObject();
     } catch (IOException e) {
       throw new CredentialsException("failed to read docker config " + file + ": " + e, e);
     }
 
     JsonNode root;
     try {
-      root = JSON.readTree(data);
+      root = JsonTrees.read(data);
     } catch (IOException e) {
       // The parser's message quotes the file's text, which may contain credentials.
       throw new CredentialsException("docker config " + file + " is not valid JSON");
     }
     if (root == null || root.isMissingNode()) {
-      return JSON.createObjectNode();
+      return JsonTrees.emptyObject();
     }
     if (!root.isObject()) {
       throw new CredentialsException("docker config " + file + " does not contain a JSON object");
@@ -303,7 +301,7 @@ public final class DockerConfig {
       throws CredentialsException {
     JsonNode root;
     try {
-      root = JSON.readTree(value);
+      root = JsonTrees.read(value);
     } catch (IOException e) {
       throw new CredentialsException("the value is not valid JSON");
     }

@@ -44,7 +44,6 @@ final class TokenFetcher {
   /** The lifetime BuildKit assumes for a token that comes without {@code expires_in}. */
   static final long DEFAULT_EXPIRES_IN_SECONDS = 60;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
   private static final int MAX_REDIRECTS = 10;
@@ -261,7 +260,7 @@ final class TokenFetcher {
   private static JsonNode parseJson(byte[] body, URI uri, String failure)
       throws TokenFetchException {
     try {
-      JsonNode node = JSON.readTree(body);
+      JsonNode node = Mapper.JSON.readTree(body);
       if (node != null && node.isObject()) {
         return node;
       }
@@ -406,4 +405,12 @@ final class TokenFetcher {
   private record CacheKey(TokenRequest request, String credentialDigest) {}
 
   private record CachedToken(Token token, Instant refreshAt, Instant expiresAt) {}
+
+  /**
+   * The JSON mapper, in a class of its own so that it is initialized on first use: every build loads
+   * the outer class, few need the mapper, and creating the first ObjectMapper is slow.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 }

@@ -30,7 +30,6 @@ import java.util.Map;
 final class TokenSeeds {
 
   private static final System.Logger LOG = System.getLogger(TokenSeeds.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SEED_BYTES = 16;
   private static final String SEED_FILE = ".token_seed";
   private static final String LOCK_FILE = ".token_seed.lock";
@@ -126,7 +125,7 @@ final class TokenSeeds {
     // A file left half written by a crash is ignored, as buildx does.
     JsonNode root;
     try {
-      root = JSON.readTree(data);
+      root = Mapper.JSON.readTree(data);
     } catch (IOException e) {
       return;
     }
@@ -148,7 +147,7 @@ final class TokenSeeds {
   }
 
   private void writeSeeds() {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Mapper.JSON.createObjectNode();
     seeds.forEach(
         (host, seed) -> root.putObject(host).put("Seed", Base64.getEncoder().encodeToString(seed)));
 
@@ -159,7 +158,7 @@ final class TokenSeeds {
             file,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
-      Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+      Files.write(file, Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "failed to store token seeds in " + file + ": " + e);
     }
@@ -173,5 +172,13 @@ final class TokenSeeds {
 
   private static boolean isPosix() {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+  /**
+   * The JSON mapper, in a class of its own so that it is initialized on first use: every build loads
+   * the outer class, few need the mapper, and creating the first ObjectMapper is slow.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
   }
 }

@@ -67,7 +67,6 @@ public final class ContentStores {
   static final String OCI_STORE_PREFIX = "oci:";
 
   private static final System.Logger LOG = System.getLogger(ContentStores.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final Set<String> MANIFEST_MEDIA_TYPES = Set.of(
       "application/vnd.oci.image.manifest.v1+json",
@@ -133,7 +132,7 @@ public final class ContentStores {
    * CacheOptionsEntry (empty fields omitted, attribute keys sorted).
    */
   public static String cacheImportsAttribute(List<CacheOptionsEntry> imports) {
-    ArrayNode array = JSON.createArrayNode();
+    ArrayNode array = Mapper.JSON.createArrayNode();
     for (CacheOptionsEntry entry : imports) {
       ObjectNode object = array.addObject();
       if (!entry.getType().isEmpty()) {
@@ -145,7 +144,7 @@ public final class ContentStores {
       }
     }
     try {
-      return JSON.writeValueAsString(array);
+      return Mapper.JSON.writeValueAsString(array);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a tree of strings always serializes", e);
     }
@@ -203,7 +202,7 @@ public final class ContentStores {
 
   private static ObjectNode parseDescriptor(String json, String key) throws ContentStoreException {
     try {
-      JsonNode node = JSON.readTree(json);
+      JsonNode node = Mapper.JSON.readTree(json);
       if (node instanceof ObjectNode descriptor && descriptor.hasNonNull("digest")) {
         return descriptor;
       }
@@ -288,7 +287,7 @@ public final class ContentStores {
 
     JsonNode document;
     try {
-      document = JSON.readTree(store.readBlob(digest));
+      document = Mapper.JSON.readTree(store.readBlob(digest));
     } catch (JsonProcessingException e) {
       throw new IOException("reset: " + digest + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
@@ -531,5 +530,13 @@ public final class ContentStores {
             "invalid " + attribute + " value \"" + value + "\" in " + flag + ": use true or false");
       };
     }
+  }
+
+  /**
+   * The JSON mapper, in a class of its own so that it is initialized on first use: every build loads
+   * the outer class, few need the mapper, and creating the first ObjectMapper is slow.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
   }
 }

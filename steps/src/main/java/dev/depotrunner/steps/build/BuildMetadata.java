@@ -23,13 +23,19 @@ import java.util.TreeMap;
  */
 public final class BuildMetadata {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private BuildMetadata() {}
+
+  /**
+   * The JSON mapper, initialized only for {@code --metadata-file}: {@link #imageId} runs on every build,
+   * and creating the first ObjectMapper is slow.
+   */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** Decodes an exporter response into the metadata file's JSON object, keys sorted. */
   public static ObjectNode fromExporterResponse(Map<String, String> exporterResponse) {
-    ObjectNode metadata = JSON.createObjectNode();
+    ObjectNode metadata = Mapper.JSON.createObjectNode();
     for (var entry : new TreeMap<>(exporterResponse).entrySet()) {
       metadata.set(entry.getKey(), decodeValue(entry.getKey(), entry.getValue()));
     }
@@ -50,7 +56,7 @@ public final class BuildMetadata {
 
   /** Writes the JSON object to {@code file} through a temporary file, so a reader never sees half of it. */
   public static void write(Path file, JsonNode metadata) throws IOException {
-    writeAtomically(file, JSON.writeValueAsBytes(metadata));
+    writeAtomically(file, Mapper.JSON.writeValueAsBytes(metadata));
   }
 
   /** Writes the image id to {@code file}, atomically, without a trailing newline as buildx does. */
@@ -66,12 +72,12 @@ public final class BuildMetadata {
       try {
         json = Base64.getDecoder().decode(value);
       } catch (IllegalArgumentException notBase64) {
-        return JSON.getNodeFactory().textNode(value);
+        return Mapper.JSON.getNodeFactory().textNode(value);
       }
     }
 
     try {
-      JsonNode decoded = JSON.readTree(json);
+      JsonNode decoded = Mapper.JSON.readTree(json);
       boolean nonEmptyObject = decoded != null && decoded.isObject() && !decoded.isEmpty();
       boolean nonEmptyArrayOfObjects =
           decoded != null && decoded.isArray() && !decoded.isEmpty() && decoded.get(0).isObject();
@@ -81,7 +87,7 @@ public final class BuildMetadata {
     } catch (IOException notJson) {
       // Plain strings such as digests stay as they are.
     }
-    return JSON.getNodeFactory().textNode(value);
+    return Mapper.JSON.getNodeFactory().textNode(value);
   }
 
   private static void writeAtomically(Path file, byte[] content) throws IOException {

@@ -57,6 +57,7 @@ public final class BakeRunner implements BakeExecutor {
       for (BuildOptions options : checked.values()) {
         options.warnings().forEach(warning -> invocation.err().println("WARNING: " + warning));
       }
+      warnIfDepotRequested(checked, invocation);
       choice = BuilderSelection.choose(first, invocation.environment());
       renderer = reporter.attach(renderer(first, definition, invocation));
     } finally {
@@ -75,6 +76,20 @@ public final class BakeRunner implements BakeExecutor {
       renderer.close();
     }
     return report(reporter, context, invocation, exitCode);
+  }
+
+  /**
+   * Warns when a target has a Depot token and project, because bake still builds on the local or named
+   * builder.
+   */
+  private static void warnIfDepotRequested(Map<String, BuildOptions> targets, Invocation invocation) {
+    // TODO: create one Depot build per project, as depot build does, and run its targets on that builder.
+    boolean depot = targets.values().stream()
+        .anyMatch(options -> options.project().isPresent() && options.token().isPresent());
+    if (depot) {
+      invocation.err().println("WARNING: depot bake does not run on Depot builders yet; building on the local"
+          + " or named BuildKit builder instead");
+    }
   }
 
   /**

@@ -2,6 +2,11 @@ package dev.depotrunner.runner.build;
 
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
+import dev.depotrunner.runner.ci.CiEnvironment;
+import dev.depotrunner.runner.ci.CiReportException;
+import dev.depotrunner.runner.ci.CiReporter;
+import dev.depotrunner.runner.ci.CiReporters;
+import dev.depotrunner.runner.ci.ReportContext;
 import dev.depotrunner.runner.cli.BakeExecutor;
 import dev.depotrunner.runner.cli.BakeSettings;
 import dev.depotrunner.runner.cli.Invocation;
@@ -22,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code depot bake} on a BuildKit builder: checks every target's options, picks the builder as
- * {@code depot build} does, renders the progress of all targets together, and turns SIGINT and SIGTERM
- * into cancelled Solves.
+ * {@code depot build} does, renders the progress of all targets together, reports every target to the CI
+ * in one report, and turns SIGINT and SIGTERM into cancelled Solves.
  */
 public final class BakeRunner implements BakeExecutor {
 
@@ -40,15 +45,21 @@ public final class BakeRunner implements BakeExecutor {
       return 1;
     }
 
+    CiReporter reporter = CiReporters.create(
+        CiEnvironment.detect(invocation.environment()), invocation.err(), invocation.workingDirectory());
     BuilderSelection.Choice choice;
     ProgressRenderer renderer;
+    ReportContext context;
     try {
+      registerSecrets(reporter, checked, invocation);
+      context = ReportContext.forBake(checked);
       BuildOptions first = checked.values().iterator().next();
       for (BuildOptions options : checked.values()) {
         options.warnings().forEach(warning -> invocation.err().println("WARNING: " + warning));
       }
+      warnIfDepotRequested(checked, invocation);
       choice = BuilderSelection.choose(first, invocation.environment());
-      renderer = renderer(first, definition, invocation);
+      renderer = reporter.attach(renderer(first, definition, invocation));
     } finally {
       checked.values().forEach(BuildOptions::close);
     }
@@ -57,11 +68,48 @@ public final class BakeRunner implements BakeExecutor {
           "no builder configured: using the local Docker Engine at " + choice.endpoint()));
     }
 
+    int exitCode;
     try (BuilderConnection connection = BuilderConnections.open(choice.endpoint())) {
       var step = new BakeStep(renderer, invocation.environment(), invocation.out(), MachineId.load(invocation.environment()));
-      return runWithSignals(step, definition, settings, connection, renderer, invocation);
+      exitCode = runWithSignals(step, definition, settings, connection, renderer, invocation);
     } finally {
       renderer.close();
+    }
+    return report(reporter, context, invocation, exitCode);
+  }
+
+  /**
+   * Warns when a target has a Depot token and project, because bake still builds on the local or named
+   * builder.
+   */
+  private static void warnIfDepotRequested(Map<String, BuildOptions> targets, Invocation invocation) {
+    // TODO: create one Depot build per project, as depot build does, and run its targets on that builder.
+    boolean depot = targets.values().stream()
+        .anyMatch(options -> options.project().isPresent() && options.token().isPresent());
+    if (depot) {
+      invocation.err().println("WARNING: depot bake does not run on Depot builders yet; building on the local"
+          + " or named BuildKit builder instead");
+    }
+  }
+
+  /**
+   * Registers every target's Depot token and {@code --secret} values with the reporter, so that the CI
+   * masks them before the first line of output.
+   */
+  private static void registerSecrets(CiReporter reporter, Map<String, BuildOptions> targets, Invocation invocation) {
+    for (BuildOptions options : targets.values()) {
+      CiReporters.registerSecrets(reporter, options, invocation.environment(), invocation.workingDirectory());
+    }
+  }
+
+  /** Writes the CI's outputs and summary; a report that cannot be written fails the run. */
+  private static int report(CiReporter reporter, ReportContext context, Invocation invocation, int exitCode) {
+    try {
+      reporter.finish(context);
+      return exitCode;
+    } catch (CiReportException e) {
+      invocation.err().println("error: " + e.getMessage());
+      return 1;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.depotrunner.runner.ci;
 
 import dev.depotrunner.buildkit.secrets.SecretSpec;
+import dev.depotrunner.steps.build.options.BuildOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,16 @@ public final class CiReporters {
         registerFile(reporter, workingDirectory.resolve(file));
       }
     }
+  }
+
+  /**
+   * Registers the secrets of one build's options: its Depot token and its {@code --secret} values, as
+   * {@link #registerSecrets} reads them.
+   */
+  public static void registerSecrets(
+      CiReporter reporter, BuildOptions options, Map<String, String> environment, Path workingDirectory) {
+    options.token().ifPresent(token -> reporter.registerSecret(token.value()));
+    registerSecrets(reporter, options.secrets(), environment, workingDirectory);
   }
 
   private static void registerFile(CiReporter reporter, Path file) {

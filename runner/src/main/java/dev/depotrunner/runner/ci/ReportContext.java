@@ -38,13 +38,23 @@ public record ReportContext(
 
   /** Returns the context of a single {@code depot build}, with no Depot build identity. */
   public static ReportContext forBuild(String target, BuildOptions options) {
+    return new ReportContext(Map.of(target, inputs(options)), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** Returns the context of a {@code depot bake}, with every target's inputs in the order given. */
+  public static ReportContext forBake(Map<String, BuildOptions> targets) {
+    Map<String, TargetInputs> inputs = new LinkedHashMap<>();
+    targets.forEach((name, options) -> inputs.put(name, inputs(options)));
+    return new ReportContext(inputs, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  private static TargetInputs inputs(BuildOptions options) {
     Path dockerfile = null;
     if (options.dockerfile() instanceof DockerfileSource.Local local && !local.fromStdin()) {
       dockerfile = local.file();
     }
     List<String> tags = options.tags().stream().map(ImageReference::toString).toList();
-    return new ReportContext(Map.of(target, new TargetInputs(tags, dockerfile)), Optional.empty(), Optional.empty(),
-        Optional.empty());
+    return new TargetInputs(tags, dockerfile);
   }
 
   /** Returns a copy with the Depot build's id, page and project, each empty when unknown. */

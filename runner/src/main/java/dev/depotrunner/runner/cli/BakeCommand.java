@@ -1,5 +1,6 @@
 package dev.depotrunner.runner.cli;
 
+import dev.depotrunner.runner.ci.CiEnvironment;
 import dev.depotrunner.steps.bake.BakeDefinition;
 import dev.depotrunner.steps.bake.BakeDefinitions;
 import dev.depotrunner.steps.bake.BakeFileException;
@@ -76,6 +77,9 @@ final class BakeCommand implements Callable<Integer> {
   @Option(names = "--progress", paramLabel = "MODE", description = "Progress output: auto, plain, tty, quiet or rawjson (default: $BUILDKIT_PROGRESS or auto).")
   String progress;
 
+  @Option(names = "--ci-labels", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL", description = "Label every image with the CI's repository and commit (org.opencontainers.image.source, .url and .revision); a target's own labels override them.")
+  boolean ciLabels;
+
   // --- Depot flags ----------------------------------------------------------------------------------
 
   @Option(names = "--project", paramLabel = "ID", description = "Depot project ID for targets without x-depot.project-id (default: $DEPOT_PROJECT_ID).")
@@ -122,6 +126,17 @@ final class BakeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Invocation run = invocation.withDebug(parent != null && parent.debug());
+    if (parent != null && parent.ci() != null) {
+      run = run.withVariable(CiEnvironment.OVERRIDE_VARIABLE, parent.ci());
+    }
+    CiEnvironment ci;
+    try {
+      ci = CiEnvironment.detect(run.environment());
+    } catch (IllegalArgumentException e) {
+      run.err().println("error: " + e.getMessage());
+      return DepotCommand.EXIT_USAGE;
+    }
+
     BakeDefinition definition;
     try {
       definition = BakeDefinitions.resolve(request(run));
@@ -131,6 +146,9 @@ final class BakeCommand implements Callable<Integer> {
         e.printStackTrace(run.err());
       }
       return 1;
+    }
+    if (ciLabels) {
+      definition = definition.withDefaultLabels(ci.labels());
     }
 
     if (print) {

@@ -131,6 +131,66 @@ class GitHubActionIT {
   }
 
   @Test
+  void bakeReportsEveryTarget() throws Exception {
+    Path workdir = Files.createDirectories(workspace.resolve("bake"));
+    Files.writeString(workdir.resolve("Dockerfile"), """
+        ARG BASE
+        FROM $BASE
+        ARG NAME
+        RUN --mount=type=secret,id=token test "$(sha256sum < /run/secrets/token | cut -d' ' -f1)" = "%s"
+        RUN echo "$NAME" > /name
+        """.formatted(sha256(SECRET)));
+    String tag = "bakeci-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(workdir.resolve("docker-bake.hcl"), """
+        group "default" {
+          targets = ["app", "docs"]
+        }
+        target "common" {
+          args = { BASE = "%1$s" }
+          secret = ["id=token,env=BAKE_TOKEN"]
+        }
+        target "app" {
+          inherits = ["common"]
+          args = { NAME = "app" }
+          tags = ["%2$s/ci/bakeci-app:%3$s"]
+        }
+        target "docs" {
+          inherits = ["common"]
+          args = { NAME = "docs" }
+          tags = ["%2$s/ci/bakeci-docs:%3$s"]
+        }
+        """.formatted(environment().get("DEPOT_RUNNER_BASE_IMAGE"), registry(), tag));
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("bake", "true");
+    inputs.put("workdir", "bake");
+    inputs.put("push", "true");
+
+    Run run = runAction(inputs, Map.of("BAKE_TOKEN", SECRET));
+
+    assertEquals(0, run.exitCode(), run.log());
+    Map<String, String> outputs = actionOutputs(run.stepOutputs());
+    String appDigest = registryManifest("ci/bakeci-app", tag).headers().firstValue("Docker-Content-Digest").orElseThrow();
+    String docsDigest = registryManifest("ci/bakeci-docs", tag).headers().firstValue("Docker-Content-Digest").orElseThrow();
+    JsonNode metadata = ReportFiles.JSON.readTree(outputs.get("metadata"));
+    assertEquals(appDigest, metadata.path("app").path("containerimage.digest").asText());
+    assertEquals(docsDigest, metadata.path("docs").path("containerimage.digest").asText());
+    // Several targets have no single digest, as depot/bake-action leaves it unset.
+    assertEquals("", outputs.get("digest"));
+
+    assertTrue(run.log().contains("::add-mask::" + SECRET + "\n"), run.log());
+    assertEquals(1, occurrences(run.log(), SECRET), "the secret appears only in its mask command");
+    assertTrue(run.log().contains("::group::Build steps: app, docs\n"), run.log());
+    // The Dockerfile's ARG BASE has no default, which BuildKit's InvalidDefaultArgInFrom check reports per target.
+    assertTrue(run.log().contains("::warning file=bake/Dockerfile,line=2,endLine=2,title=app%3A InvalidDefaultArgInFrom::"),
+        run.log());
+    assertTrue(run.log().contains("::warning file=bake/Dockerfile,line=2,endLine=2,title=docs%3A InvalidDefaultArgInFrom::"),
+        run.log());
+    String summary = Files.readString(summaryFile);
+    assertTrue(summary.contains(registry() + "/ci/bakeci-app:" + tag), summary);
+    assertTrue(summary.contains(registry() + "/ci/bakeci-docs:" + tag), summary);
+  }
+
+  @Test
   void invalidBooleanInputFailsStep() throws Exception {
     Run run = runAction(Map.of("context", "app", "push", "yes"));
 
@@ -140,8 +200,13 @@ class GitHubActionIT {
   }
 
   /** Runs each step of the composite action and returns the last step's run with the step outputs read back. */
-  @SuppressWarnings("unchecked")
   private Run runAction(Map<String, String> inputs) throws Exception {
+    return runAction(inputs, Map.of());
+  }
+
+  /** Runs the action with {@code variables} added to the job's environment, as a workflow's {@code env} adds them. */
+  @SuppressWarnings("unchecked")
+  private Run runAction(Map<String, String> inputs, Map<String, String> variables) throws Exception {
     Map<String, Object> runs = (Map<String, Object>) action.get("runs");
     assertEquals("composite", runs.get("using"));
     List<Map<String, Object>> steps = (List<Map<String, Object>>) runs.get("steps");
@@ -158,6 +223,7 @@ class GitHubActionIT {
 
     Map<String, String> environment = environment();
     environment.putAll(githubVariables());
+    environment.putAll(variables);
     environment.putAll(stepEnvironment);
     // GitHub runs a bash step as `bash --noprofile --norc -eo pipefail {0}` in the workspace.
     var builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())

@@ -1,6 +1,7 @@
 package dev.depotrunner.steps.bake;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,5 +37,26 @@ public final class BakeDefinition {
   /** Returns the names of the requested targets, without those built only as contexts. */
   public List<String> requestedTargets() {
     return targets.values().stream().filter(target -> !target.linked).map(BakeTarget::name).toList();
+  }
+
+  /**
+   * Returns a copy in which every target carries {@code labels}, such as the CI's source labels; a
+   * label the target sets itself keeps the target's value.
+   */
+  public BakeDefinition withDefaultLabels(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return this;
+    }
+    Map<String, BakeTarget> labelled = new TreeMap<>();
+    for (BakeTarget target : targets.values()) {
+      BakeTarget copy = target.copy(target.name);
+      Map<String, String> merged = new LinkedHashMap<>(labels);
+      if (target.labels != null) {
+        merged.putAll(target.labels);
+      }
+      copy.labels = merged;
+      labelled.put(target.name, copy);
+    }
+    return new BakeDefinition(groups, labelled);
   }
 }

@@ -133,6 +133,20 @@ class BuildCommandIT {
   }
 
   @Test
+  void cacheFrom_missingLocalFolderIsSkipped() throws Exception {
+    Path context = context("ARG BASE\nFROM ${BASE}\nRUN echo cold > /cold\n", Map.of());
+    Path missing = work.resolve("no-cache-yet");
+
+    var run = LocalEngine.depot(work, "build", "--progress=plain", "--build-arg", "BASE=" + LocalEngine.baseImage(),
+        "--cache-from", "type=local,src=" + missing, "--output", "type=cacheonly", context.toString());
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("local cache import at " + missing + " not found"), run.stderr());
+    assertFalse(run.stderr().contains("ERROR"), run.stderr());
+    assertFalse(run.stderr().contains("importing cache manifest"), run.stderr());
+  }
+
+  @Test
   void load_putsImageInEngine() throws Exception {
     Path context = context("ARG BASE\nFROM ${BASE}\nRUN echo loaded > /loaded\n", Map.of());
     String tag = "depot-it/loaded:" + Long.toHexString(System.nanoTime());

@@ -326,6 +326,8 @@ public final class BuildStep {
     var request = SolveRequest.newBuilder()
         .setFrontend(plan.frontend())
         .putAllFrontendAttrs(plan.frontendAttributes())
+        // The stores' list replaces the plan's: it leaves out local imports that were not found.
+        .removeFrontendAttrs(SolvePlan.CACHE_IMPORTS_ATTRIBUTE)
         .putAllFrontendAttrs(stores.frontendAttributes())
         .setCache(stores.cacheOptions())
         .addAllEntitlements(plan.entitlements());

@@ -129,6 +129,8 @@ class DepotModeIT {
 
     JsonNode metadata = JSON.readTree(metadataFile.toFile());
     String digest = metadata.get("containerimage.digest").asText();
+    assertEquals(build.id(), metadata.path("depot.build").path("buildID").asText());
+    assertEquals(build.projectId(), metadata.path("depot.build").path("projectID").asText());
     var manifest = LocalEngine.registryManifest(repository, "1");
     assertEquals(200, manifest.statusCode());
     assertEquals(digest, manifest.headers().firstValue("Docker-Content-Digest").orElse(""));

@@ -1,5 +1,8 @@
 package dev.depotrunner.steps.build;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -33,6 +36,45 @@ public final class BuildMetadata {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
+  /**
+   * Prints JSON as Go's {@code json.MarshalIndent(v, "", "  ")} does, which buildx and the Depot CLI use:
+   * {@code "key": value}, one array element per line, and {@code {}} for an empty object.
+   */
+  private static final class GoIndentPrinter extends DefaultPrettyPrinter {
+    GoIndentPrinter() {
+      super();
+      DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+      indentObjectsWith(indenter);
+      indentArraysWith(indenter);
+      _objectFieldValueSeparatorWithSpaces = ": ";
+    }
+
+    @Override
+    public GoIndentPrinter createInstance() {
+      return new GoIndentPrinter();
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator generator, int entries) throws IOException {
+      if (entries == 0) {
+        _nesting--;
+        generator.writeRaw('}');
+        return;
+      }
+      super.writeEndObject(generator, entries);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator generator, int values) throws IOException {
+      if (values == 0) {
+        _nesting--;
+        generator.writeRaw(']');
+        return;
+      }
+      super.writeEndArray(generator, values);
+    }
+  }
+
   /** Decodes an exporter response into the metadata file's JSON object, keys sorted. */
   public static ObjectNode fromExporterResponse(Map<String, String> exporterResponse) {
     ObjectNode metadata = Mapper.JSON.createObjectNode();
@@ -56,7 +98,20 @@ public final class BuildMetadata {
 
   /** Writes the JSON object to {@code file} through a temporary file, so a reader never sees half of it. */
   public static void write(Path file, JsonNode metadata) throws IOException {
-    writeAtomically(file, Mapper.JSON.writeValueAsBytes(metadata));
+    writeAtomically(file, Mapper.JSON.writer(new GoIndentPrinter()).writeValueAsBytes(metadata));
+  }
+
+  /**
+   * Adds the {@code depot.build} entry that the Depot CLI writes for a build on Depot: its build and
+   * project ids.
+   */
+  public static void addDepotBuild(Path file, String buildId, String projectId) throws IOException {
+    JsonNode read = Mapper.JSON.readTree(file.toFile());
+    ObjectNode metadata = read instanceof ObjectNode object ? object : Mapper.JSON.createObjectNode();
+    ObjectNode depotBuild = metadata.putObject("depot.build");
+    depotBuild.put("buildID", buildId);
+    depotBuild.put("projectID", projectId);
+    write(file, metadata);
   }
 
   /** Writes the image id to {@code file}, atomically, without a trailing newline as buildx does. */

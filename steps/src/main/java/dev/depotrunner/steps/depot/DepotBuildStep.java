@@ -11,6 +11,7 @@ import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
 import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishBuildRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetBuildKitConnectionResponse;
+import dev.depotrunner.steps.build.BuildMetadata;
 import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
@@ -19,7 +20,9 @@ import dev.depotrunner.steps.build.options.Platform;
 import dev.depotrunner.steps.build.options.ProgressMode;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -114,6 +117,7 @@ public final class DepotBuildStep {
       BuildResult result = buildOnBuilder(options, buildId, buildToken, platform);
       finish(buildId, buildToken, FinishBuildRequest.newBuilder()
           .setSuccess(FinishBuildRequest.BuildSuccess.getDefaultInstance()));
+      recordInMetadata(options, buildId, resultProject);
       return new DepotBuildResult(result, buildId, created.getBuildUrl(), resultProject);
     } catch (BuildStepException e) {
       finish(buildId, buildToken, failure(e));
@@ -125,6 +129,20 @@ public final class DepotBuildStep {
       finish(buildId, buildToken, FinishBuildRequest.newBuilder()
           .setError(FinishBuildRequest.BuildError.newBuilder().setError(String.valueOf(e.getMessage()))));
       throw e;
+    }
+  }
+
+  /** Adds the build's ids to {@code --metadata-file}, as the Depot CLI writes them. */
+  private static void recordInMetadata(BuildOptions options, String buildId, String projectId)
+      throws BuildStepException {
+    if (options.metadataFile().isEmpty()) {
+      return;
+    }
+    Path file = options.metadataFile().get();
+    try {
+      BuildMetadata.addDepotBuild(file, buildId, projectId);
+    } catch (IOException e) {
+      throw BuildStepException.of("cannot write the metadata file " + file + ": " + e.getMessage(), e);
     }
   }
 

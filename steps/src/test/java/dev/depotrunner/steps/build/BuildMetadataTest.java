@@ -58,4 +58,45 @@ class BuildMetadataTest {
       assertEquals(1, entries.count());
     }
   }
+
+  @Test
+  void write_indentsAsGo(@TempDir Path folder) throws Exception {
+    String descriptor = Base64.getEncoder().encodeToString(
+        "{\"mediaType\":\"m\",\"platforms\":[\"a\",\"b\"],\"annotations\":{},\"urls\":[]}".getBytes(StandardCharsets.UTF_8));
+    Path file = folder.resolve("metadata.json");
+
+    BuildMetadata.write(file, BuildMetadata.fromExporterResponse(
+        Map.of("containerimage.descriptor", descriptor, "containerimage.digest", "sha256:1")));
+
+    assertEquals("""
+        {
+          "containerimage.descriptor": {
+            "mediaType": "m",
+            "platforms": [
+              "a",
+              "b"
+            ],
+            "annotations": {},
+            "urls": []
+          },
+          "containerimage.digest": "sha256:1"
+        }""", Files.readString(file));
+  }
+
+  @Test
+  void addDepotBuild_keepsExporterEntries(@TempDir Path folder) throws Exception {
+    Path file = folder.resolve("metadata.json");
+    BuildMetadata.write(file, BuildMetadata.fromExporterResponse(Map.of("containerimage.digest", "sha256:1")));
+
+    BuildMetadata.addDepotBuild(file, "build-1", "project-1");
+
+    assertEquals("""
+        {
+          "containerimage.digest": "sha256:1",
+          "depot.build": {
+            "buildID": "build-1",
+            "projectID": "project-1"
+          }
+        }""", Files.readString(file));
+  }
 }

@@ -55,6 +55,7 @@ public final class DepotCommand implements Callable<Integer> {
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
     commandLine.addSubcommand(new InitCommand(invocation));
     commandLine.addSubcommand(new PushCommand(invocation));
+    commandLine.addSubcommand(new PullCommand(invocation));
     commandLine.addSubcommand(new PullTokenCommand(invocation));
     commandLine.addSubcommand(
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));

@@ -60,7 +60,10 @@ public final class DepotCommand implements Callable<Integer> {
     commandLine.addSubcommand(
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
     commandLine.addSubcommand(
-        new CommandLine(new ProjectsCommand()).addSubcommand(new ProjectsCommand.ListProjects(invocation)));
+        new CommandLine(new ProjectsCommand())
+            .addSubcommand(new ProjectsCommand.ListProjects(invocation))
+            .addSubcommand(new ProjectAdministration.Create(invocation))
+            .addSubcommand(new ProjectAdministration.Delete(invocation)));
     commandLine.addSubcommand(new BakeCommand(bakeExecutor, invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));

@@ -83,7 +83,7 @@ final class Listings {
   }
 
   /** Escapes a string as Go's encoding/json does by default, HTML characters included. */
-  private static String jsonString(String value) {
+  static String jsonString(String value) {
     StringBuilder json = new StringBuilder("\"");
     for (char c : value.toCharArray()) {
       switch (c) {

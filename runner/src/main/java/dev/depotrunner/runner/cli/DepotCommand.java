@@ -1,6 +1,7 @@
 package dev.depotrunner.runner.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,6 +65,10 @@ public final class DepotCommand implements Callable<Integer> {
             .addSubcommand(new ProjectsCommand.ListProjects(invocation))
             .addSubcommand(new ProjectAdministration.Create(invocation))
             .addSubcommand(new ProjectAdministration.Delete(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new ListCommand())
+            .addSubcommand(new ListCommand.Builds(invocation, Clock.systemUTC()))
+            .addSubcommand("projects", new ProjectsCommand.ListProjects(invocation)));
     commandLine.addSubcommand(new BakeCommand(bakeExecutor, invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));

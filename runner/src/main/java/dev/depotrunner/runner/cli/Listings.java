@@ -23,6 +23,11 @@ final class Listings {
   }
 
   static void writeJson(PrintStream out, List<String> keys, List<List<String>> rows) {
+    writeJsonValues(out, keys, rows);
+  }
+
+  /** Writes rows whose cells are strings or numbers; numbers are written bare, as JSON numbers. */
+  static void writeJsonValues(PrintStream out, List<String> keys, List<? extends List<?>> rows) {
     if (rows.isEmpty()) {
       out.println("[]");
       return;
@@ -30,10 +35,12 @@ final class Listings {
     StringBuilder json = new StringBuilder("[\n");
     for (int i = 0; i < rows.size(); i++) {
       json.append("  {\n");
-      List<String> row = rows.get(i);
+      List<?> row = rows.get(i);
       for (int k = 0; k < keys.size(); k++) {
+        Object cell = row.get(k);
+        String value = cell instanceof Number ? cell.toString() : jsonString(String.valueOf(cell));
         json.append("    ").append(jsonString(keys.get(k))).append(": ")
-            .append(jsonString(row.get(k))).append(k + 1 < keys.size() ? ",\n" : "\n");
+            .append(value).append(k + 1 < keys.size() ? ",\n" : "\n");
       }
       json.append(i + 1 < rows.size() ? "  },\n" : "  }\n");
     }

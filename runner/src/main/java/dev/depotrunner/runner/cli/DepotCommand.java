@@ -69,6 +69,11 @@ public final class DepotCommand implements Callable<Integer> {
         new CommandLine(new ListCommand())
             .addSubcommand(new ListCommand.Builds(invocation, Clock.systemUTC()))
             .addSubcommand("projects", new ProjectsCommand.ListProjects(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new OrgCommand())
+            .addSubcommand(new OrgCommand.ListOrganizations(invocation))
+            .addSubcommand(new OrgCommand.Switch(invocation))
+            .addSubcommand(new OrgCommand.Show(invocation)));
     commandLine.addSubcommand(new BakeCommand(bakeExecutor, invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));

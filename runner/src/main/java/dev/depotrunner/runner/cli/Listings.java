@@ -4,9 +4,10 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * Writes listings in the Depot CLI's non-interactive formats: CSV as Go's encoding/csv writes it
- * (a header row only when there are rows), JSON as Go's encoding/json encoder with two-space
- * indentation writes an array of string-valued objects, and a plain aligned table.
+ * Writes listings in the Depot CLI's non-interactive formats and a plain aligned table. CSV is
+ * written as Go's encoding/csv writes it, with a header row only when there are rows. JSON is an
+ * array of objects with string or number values, as Go's encoding/json encoder with two-space
+ * indentation writes it.
  */
 final class Listings {
 

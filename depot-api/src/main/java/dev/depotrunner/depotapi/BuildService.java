@@ -10,6 +10,8 @@ import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.ListBuildsRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.ListBuildsResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.ReportBuildHealthRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.ReportBuildHealthResponse;
 import java.util.Objects;
@@ -41,6 +43,9 @@ public final class BuildService {
   public static final ConnectMethod<GetPullTokenRequest, GetPullTokenResponse> GET_PULL_TOKEN =
       ConnectMethod.of(NAME, "GetPullToken",
           GetPullTokenRequest.getDefaultInstance(), GetPullTokenResponse.getDefaultInstance());
+  public static final ConnectMethod<ListBuildsRequest, ListBuildsResponse> LIST_BUILDS =
+      ConnectMethod.of(NAME, "ListBuilds",
+          ListBuildsRequest.getDefaultInstance(), ListBuildsResponse.getDefaultInstance());
 
   private final ConnectClient client;
 
@@ -78,6 +83,12 @@ public final class BuildService {
   public GetPullTokenResponse getPullToken(GetPullTokenRequest request, ApiToken token)
       throws DepotApiException, InterruptedException {
     return client.unary(GET_PULL_TOKEN, request, token);
+  }
+
+  /** Lists one page of a project's builds, newest first; takes the user's token. */
+  public ListBuildsResponse listBuilds(ListBuildsRequest request, ApiToken token)
+      throws DepotApiException, InterruptedException {
+    return client.unary(LIST_BUILDS, request, token);
   }
 
   /** The API this service calls, for messages. */

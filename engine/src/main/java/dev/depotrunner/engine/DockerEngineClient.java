@@ -140,10 +140,36 @@ public final class DockerEngineClient {
    */
   public void pullImage(String repository, String tag, RegistryAuth auth, Consumer<JsonMessage> progress)
       throws IOException {
-    String reference = repository + ":" + tag;
+    pullImage(repository, tag, Optional.empty(), auth, progress);
+  }
+
+  /**
+   * Pulls {@code repository:tag}, or {@code repository@digest} when {@code tag} is a digest, for
+   * {@code platform} (such as {@code linux/arm64}) when given.
+   *
+   * @throws EngineException if the engine or the registry rejects the pull; the message is the engine's
+   */
+  public void pullImage(String repository, String tag, Optional<String> platform, RegistryAuth auth,
+      Consumer<JsonMessage> progress) throws IOException {
+    String reference = repository + (tag.startsWith("sha256:") ? "@" : ":") + tag;
     String operation = "pulling " + reference + " into the Docker Engine at " + connector;
-    String target = "/images/create?fromImage=" + queryValue(repository) + "&tag=" + queryValue(tag);
+    String target = "/images/create?fromImage=" + queryValue(repository) + "&tag=" + queryValue(tag)
+        + platform.map(value -> "&platform=" + queryValue(value)).orElse("");
     postMessages(target, auth, operation, progress);
+  }
+
+  /**
+   * Tags the image {@code source} (a name or id) as {@code repository:tag}, through {@code POST
+   * /images/{name}/tag}.
+   *
+   * @throws EngineException if the engine has no such image or rejects the new name
+   */
+  public void tagImage(String source, String repository, String tag) throws IOException {
+    String operation = "tagging " + source + " as " + repository + ":" + tag + " in the Docker Engine at " + connector;
+    String target = "/images/" + pathSegment(source) + "/tag?repo=" + queryValue(repository) + "&tag=" + queryValue(tag);
+    try (HttpCall.Response response = send("POST", target, Map.of(), operation)) {
+      requireSuccess(response, operation);
+    }
   }
 
   /** Sends {@code POST target} with registry credentials and reads its message stream; returns the last aux message. */

@@ -3,25 +3,38 @@ package dev.depotrunner.oidc;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The config file where {@code depot login} stores its token: {@code depot/depot.yaml} under the
- * XDG config home, with the token under the {@code api_token} key. The Depot CLI finds the file
- * with github.com/adrg/xdg v0.4.0, whose rules {@link #location} follows.
+ * The config file where {@code depot login} stores its token and {@code depot org switch} the
+ * current organization: {@code depot/depot.yaml} under the XDG config home, with the keys {@code
+ * api_token} and {@code org_id}. The Depot CLI finds the file with github.com/adrg/xdg v0.4.0,
+ * whose rules {@link #location} follows.
  */
-final class DepotLoginConfig {
+public final class DepotLoginConfig {
 
   private static final String RELATIVE_PATH = "depot/depot.yaml";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // Without the "---" line, as the Depot CLI's YAML writer leaves it out.
+  private static final ObjectMapper YAML_WRITER = new ObjectMapper(
+      YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
 
   private DepotLoginConfig() {}
+
+  /** Returns the config file's path for {@code environment} on this machine's operating system. */
+  public static Path location(Map<String, String> environment) {
+    return location(new Environment(environment), System.getProperty("os.name", ""));
+  }
 
   /**
    * Returns the config file's path. XDG_CONFIG_HOME counts only when it is absolute after a leading
@@ -54,7 +67,52 @@ final class DepotLoginConfig {
    * Reads the saved token. A missing file or an empty {@code api_token} (what {@code depot logout}
    * leaves behind) is no token; an unreadable or malformed file is an error.
    */
-  static Optional<String> readApiToken(Path file) throws IdentityException {
+  public static Optional<String> readApiToken(Path file) throws IdentityException {
+    return readValue(file, "api_token");
+  }
+
+  /**
+   * Reads the current organization ID, which {@code depot org switch} saves. A missing file or an
+   * empty {@code org_id} is no organization.
+   */
+  public static Optional<String> readOrganization(Path file) throws IdentityException {
+    return readValue(file, "org_id");
+  }
+
+  /**
+   * Saves {@code organizationId} as the current organization, keeping the file's other keys. The
+   * file is created if missing, with its folder, and its permissions set to 0600 as the Depot CLI
+   * sets them, where the file system supports POSIX permissions.
+   */
+  public static void writeOrganization(Path file, String organizationId) throws IdentityException {
+    ObjectNode root = readObject(file).orElseGet(YAML::createObjectNode);
+    root.put("org_id", organizationId);
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.write(file, YAML_WRITER.writeValueAsBytes(root));
+      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (IOException e) {
+      throw new IdentityException("failed to write the depot config " + file + ": " + e
+          + "; check that its folder is writable", e);
+    }
+  }
+
+  private static Optional<String> readValue(Path file, String key) throws IdentityException {
+    Optional<ObjectNode> root = readObject(file);
+    if (root.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode value = root.get().get(key);
+    if (value == null || !value.isValueNode() || value.asText().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(value.asText());
+  }
+
+  /** Reads the file's top-level mapping; a missing file or one without a mapping is empty. */
+  private static Optional<ObjectNode> readObject(Path file) throws IdentityException {
     byte[] content;
     try {
       content = Files.readAllBytes(file);
@@ -80,11 +138,7 @@ final class DepotLoginConfig {
     if (root == null || !root.isObject()) {
       return Optional.empty();
     }
-    JsonNode token = root.get("api_token");
-    if (token == null || !token.isValueNode() || token.asText().isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(token.asText());
+    return Optional.of((ObjectNode) root);
   }
 
   private static String expandHome(String value, String home) {

@@ -113,4 +113,32 @@ class DepotLoginConfigTest {
     assertEquals("depot login", token.source());
     assertEquals("dep_from_xdg", token.value());
   }
+
+  @Test
+  void writeOrganization_keepsApiToken() throws Exception {
+    Path file = temp.resolve("depot.yaml");
+    Files.writeString(file, "api_token: dep_kept\norg_id: org-old\n");
+
+    DepotLoginConfig.writeOrganization(file, "org-new");
+
+    assertEquals(Optional.of("org-new"), DepotLoginConfig.readOrganization(file));
+    assertEquals(Optional.of("dep_kept"), DepotLoginConfig.readApiToken(file));
+    assertFalse(Files.readString(file).startsWith("---"), Files.readString(file));
+  }
+
+  @Test
+  void writeOrganization_createsPrivateFile() throws Exception {
+    Path file = temp.resolve("config/depot/depot.yaml");
+
+    DepotLoginConfig.writeOrganization(file, "org-1");
+
+    assertEquals("org_id: \"org-1\"\n", Files.readString(file));
+    assertEquals("rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
+  void readOrganization_missingFileIsEmpty() throws Exception {
+    assertEquals(Optional.empty(), DepotLoginConfig.readOrganization(temp.resolve("absent.yaml")));
+  }
 }

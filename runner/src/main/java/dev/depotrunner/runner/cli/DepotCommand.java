@@ -1,6 +1,7 @@
 package dev.depotrunner.runner.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,11 +56,24 @@ public final class DepotCommand implements Callable<Integer> {
     commandLine.addSubcommand(new BuildCommand(executor, invocation));
     commandLine.addSubcommand(new InitCommand(invocation));
     commandLine.addSubcommand(new PushCommand(invocation));
+    commandLine.addSubcommand(new PullCommand(invocation));
     commandLine.addSubcommand(new PullTokenCommand(invocation));
     commandLine.addSubcommand(
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
     commandLine.addSubcommand(
-        new CommandLine(new ProjectsCommand()).addSubcommand(new ProjectsCommand.ListProjects(invocation)));
+        new CommandLine(new ProjectsCommand())
+            .addSubcommand(new ProjectsCommand.ListProjects(invocation))
+            .addSubcommand(new ProjectAdministration.Create(invocation))
+            .addSubcommand(new ProjectAdministration.Delete(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new ListCommand())
+            .addSubcommand(new ListCommand.Builds(invocation, Clock.systemUTC()))
+            .addSubcommand("projects", new ProjectsCommand.ListProjects(invocation)));
+    commandLine.addSubcommand(
+        new CommandLine(new OrgCommand())
+            .addSubcommand(new OrgCommand.ListOrganizations(invocation))
+            .addSubcommand(new OrgCommand.Switch(invocation))
+            .addSubcommand(new OrgCommand.Show(invocation)));
     commandLine.addSubcommand(new BakeCommand(bakeExecutor, invocation));
     commandLine.setOut(new PrintWriter(invocation.out(), true));
     commandLine.setErr(new PrintWriter(invocation.err(), true));

@@ -4,9 +4,10 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * Writes listings in the Depot CLI's non-interactive formats: CSV as Go's encoding/csv writes it
- * (a header row only when there are rows), JSON as Go's encoding/json encoder with two-space
- * indentation writes an array of string-valued objects, and a plain aligned table.
+ * Writes listings in the Depot CLI's non-interactive formats and a plain aligned table. CSV is
+ * written as Go's encoding/csv writes it, with a header row only when there are rows. JSON is an
+ * array of objects with string or number values, as Go's encoding/json encoder with two-space
+ * indentation writes it.
  */
 final class Listings {
 
@@ -23,6 +24,11 @@ final class Listings {
   }
 
   static void writeJson(PrintStream out, List<String> keys, List<List<String>> rows) {
+    writeJsonValues(out, keys, rows);
+  }
+
+  /** Writes rows whose cells are strings or numbers; numbers are written bare, as JSON numbers. */
+  static void writeJsonValues(PrintStream out, List<String> keys, List<? extends List<?>> rows) {
     if (rows.isEmpty()) {
       out.println("[]");
       return;
@@ -30,10 +36,12 @@ final class Listings {
     StringBuilder json = new StringBuilder("[\n");
     for (int i = 0; i < rows.size(); i++) {
       json.append("  {\n");
-      List<String> row = rows.get(i);
+      List<?> row = rows.get(i);
       for (int k = 0; k < keys.size(); k++) {
+        Object cell = row.get(k);
+        String value = cell instanceof Number ? cell.toString() : jsonString(String.valueOf(cell));
         json.append("    ").append(jsonString(keys.get(k))).append(": ")
-            .append(jsonString(row.get(k))).append(k + 1 < keys.size() ? ",\n" : "\n");
+            .append(value).append(k + 1 < keys.size() ? ",\n" : "\n");
       }
       json.append(i + 1 < rows.size() ? "  },\n" : "  }\n");
     }
@@ -83,7 +91,7 @@ final class Listings {
   }
 
   /** Escapes a string as Go's encoding/json does by default, HTML characters included. */
-  private static String jsonString(String value) {
+  static String jsonString(String value) {
     StringBuilder json = new StringBuilder("\"");
     for (char c : value.toCharArray()) {
       switch (c) {

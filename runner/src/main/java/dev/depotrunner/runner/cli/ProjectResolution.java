@@ -1,6 +1,8 @@
 package dev.depotrunner.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depotrunner.oidc.DepotLoginConfig;
+import dev.depotrunner.oidc.IdentityException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,30 @@ final class ProjectResolution {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Returns the token from {@code --token} or {@code DEPOT_TOKEN}, else the one {@code depot
+   * login} saved, as the Depot CLI's account commands find it.
+   */
+  static Optional<String> tokenOrLogin(String flag, Map<String, String> environment) throws IdentityException {
+    Optional<String> token = token(flag, environment);
+    if (token.isPresent()) {
+      return token;
+    }
+    return DepotLoginConfig.readApiToken(DepotLoginConfig.location(environment));
+  }
+
+  /**
+   * Returns the current organization: {@code DEPOT_ORG_ID}, else the one {@code depot org switch}
+   * saved, as the Depot CLI's config lookup reads it.
+   */
+  static Optional<String> organization(Map<String, String> environment) throws IdentityException {
+    String variable = environment.getOrDefault("DEPOT_ORG_ID", "");
+    if (!variable.isBlank()) {
+      return Optional.of(variable);
+    }
+    return DepotLoginConfig.readOrganization(DepotLoginConfig.location(environment));
   }
 
   static Optional<String> token(String flag, Map<String, String> environment) {

@@ -1,0 +1,105 @@
+package dev.depotrunner.runner.cli;
+
+import dev.depotrunner.depotapi.ApiToken;
+import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.ConnectClient;
+import dev.depotrunner.depotapi.UserAgent;
+import dev.depotrunner.steps.build.DockerHost;
+import dev.depotrunner.steps.registry.PullStep;
+import dev.depotrunner.steps.registry.PullTag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depot pull BUILD_ID [-t TAG]...}: pulls a saved build's image from Depot's registry
+ * into the Docker Engine that {@code DOCKER_HOST} names, with the Depot CLI's flags.
+ *
+ * <p>NOTE: the Depot CLI also takes {@code project:tag} and {@code registry.depot.dev/...}
+ * references, bake targets ({@code --target}), and lets the user pick a build on a terminal;
+ * this implementation pulls by build ID only.
+ */
+@Command(name = "pull", description = "Pull a project's build from the Depot registry.")
+final class PullCommand implements Callable<Integer> {
+
+  @Spec private CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "BUILD_ID", description = "The build to pull.")
+  String buildId;
+
+  // Accepted as the Depot CLI accepts it, which uses it only for pulls by tag.
+  @Option(names = "--project", paramLabel = "ID",
+      description = "Depot project ID; unused, because a build ID names its project.")
+  String project;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "Depot API token (default: $DEPOT_TOKEN).")
+  String token;
+
+  @Option(names = "--platform", paramLabel = "PLATFORM",
+      description = "Pull the image for this platform (\"linux/amd64\", \"linux/arm64\").")
+  String platform;
+
+  @Option(names = {"-t", "--tag"}, paramLabel = "NAME:TAG", split = ",",
+      description = "Name and tag for the pulled image (default: the build's tags); repeatable.")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+      description = "Progress output: auto, plain, tty or quiet (default: auto).")
+  String progress;
+
+  private final Invocation invocation;
+
+  PullCommand(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> environment = invocation.environment();
+    ApiToken apiToken = ProjectResolution.token(token, environment).map(ApiToken::of)
+        .orElseThrow(() -> new ParameterException(spec.commandLine(),
+            "missing API token, please run `depot login` or set DEPOT_TOKEN"));
+    if (buildId == null || buildId.isBlank()) {
+      throw new ParameterException(spec.commandLine(),
+          "missing build ID: pass the ID of the build to pull as the argument");
+    }
+    List<PullTag> names = parseTags();
+    PushProgress.Mode mode = progressMode(environment);
+
+    ConnectClient client = ConnectClient.fromEnvironment(
+        environment, UserAgent.of("dev", environment.containsKey("CI")));
+    PullStep step = new PullStep(new BuildService(client), DockerHost.client(environment),
+        new PullProgress(invocation.err(), mode));
+    step.run(buildId, names, Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken);
+    return CommandLine.ExitCode.OK;
+  }
+
+  private List<PullTag> parseTags() {
+    List<PullTag> names = new ArrayList<>();
+    for (String tag : tags) {
+      try {
+        names.add(PullTag.parse(tag));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "invalid --tag: " + e.getMessage(), e, null, tag);
+      }
+    }
+    return names;
+  }
+
+  private PushProgress.Mode progressMode(Map<String, String> environment) {
+    try {
+      return PushProgress.Mode.parse(progress, environment.containsKey("CI"), invocation.stdoutIsTerminal());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

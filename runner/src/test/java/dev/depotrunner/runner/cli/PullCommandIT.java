@@ -1,0 +1,161 @@
+package dev.depotrunner.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.depotrunner.controlplane.ControlPlane;
+import dev.depotrunner.controlplane.registry.DepotRegistry;
+import dev.depotrunner.controlplane.registry.RegistryTokenIssuer;
+import dev.depotrunner.engine.DockerEngineClient;
+import dev.depotrunner.engine.ImageDetails;
+import dev.depotrunner.registry.CopyResult;
+import dev.depotrunner.registry.Credentials;
+import dev.depotrunner.registry.ImageCopy;
+import dev.depotrunner.registry.ImageName;
+import dev.depotrunner.runner.Main;
+import dev.depotrunner.runner.build.BuildRunner;
+import dev.depotrunner.steps.build.DockerHost;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code depot pull} in process against the control-plane double, whose registry is the
+ * token registry of scripts/local-env, and checks the image in the {@code DOCKER_HOST} engine.
+ */
+class PullCommandIT {
+
+  private static final String USER_TOKEN = "pull-it-user-token";
+  private static final String PULL_USER = "x-token";
+  private static final String PULL_PASSWORD = "pull-it-pull-password";
+  private static final String BUILD_ID = "build-pull-it";
+
+  private static ControlPlane depot;
+  private static HttpServer issuerServer;
+  private static String prefix;
+  private static String buildImage;
+  private static CopyResult seeded;
+  private static DockerEngineClient engine;
+
+  @BeforeAll
+  static void startDepot() throws Exception {
+    prefix = "registry2/pull-it-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    depot = ControlPlane.startWithoutBuilder();
+    depot.addToken(USER_TOKEN);
+    DepotRegistry depotRegistry = DepotRegistry.serve(depot, USER_TOKEN, PULL_USER, PULL_PASSWORD);
+
+    RegistryTokenIssuer issuer = RegistryTokenIssuer.fromLocalEnv(System.getenv(),
+        (user, password) -> user.equals(PULL_USER) && password.equals(PULL_PASSWORD));
+    String[] issuerAddress = variable("DEPOT_RUNNER_TOKEN_ISSUER_ADDR").split(":");
+    issuerServer = issuer.serve(
+        new InetSocketAddress(issuerAddress[0], Integer.parseInt(issuerAddress[1])));
+
+    // The build's image in the double's registry: the local base image, copied there.
+    buildImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BUILD_ID;
+    seeded = ImageCopy.builder()
+        .credentials(Credentials.fromEnvironment(Map.of(
+            "DEPOT_PUSH_REGISTRY_USERNAME", PULL_USER,
+            "DEPOT_PUSH_REGISTRY_PASSWORD", PULL_PASSWORD)))
+        .build()
+        .copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
+            List.of(ImageName.parse(buildImage)));
+    depotRegistry.addBuildImage(BUILD_ID, buildImage);
+    engine = DockerHost.client(System.getenv());
+  }
+
+  @AfterAll
+  static void stopDepot() {
+    if (issuerServer != null) {
+      issuerServer.stop(0);
+    }
+    if (depot != null) {
+      depot.close();
+    }
+  }
+
+  @Test
+  void pullTagsImageInEngine() throws Exception {
+    String tag = prefix + "/app:v1";
+
+    Run run = depot("pull", BUILD_ID, "-t", tag, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pulling build " + BUILD_ID + " from " + buildImage), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Tagged " + tag), run.stderr());
+    assertFalse(run.stderr().contains(PULL_PASSWORD), run.stderr());
+    Optional<ImageDetails> tagged = engine.inspectImage(tag);
+    assertTrue(tagged.isPresent(), "no image " + tag + " in the engine");
+    assertTrue(tagged.get().repoTags().contains(tag), tagged.get().toString());
+    assertTrue(tagged.get().repoDigests().stream().anyMatch(digest -> digest.endsWith("@" + seeded.digest())),
+        tagged.get().toString());
+    assertTrue(engine.inspectImage(buildImage).isPresent(), "no image " + buildImage + " in the engine");
+  }
+
+  @Test
+  void quietPullPrintsNothing() throws Exception {
+    String tag = prefix + "/quiet:v2";
+
+    Run run = depot("pull", BUILD_ID, "--tag", tag, "--progress", "quiet");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("", run.stderr());
+    assertTrue(engine.inspectImage(tag).isPresent(), "no image " + tag + " in the engine");
+  }
+
+  @Test
+  void unknownBuildFailsInOneLine() {
+    Run run = depot("pull", "build-unknown", "-t", prefix + "/none:v1");
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+    assertTrue(run.stderr().contains("build-unknown"), run.stderr());
+  }
+
+  @Test
+  void invalidTagIsUsageError() {
+    Run run = depot("pull", BUILD_ID, "-t", "Upper/Case:v1");
+
+    assertEquals(DepotCommand.EXIT_USAGE, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("invalid --tag"), run.stderr());
+  }
+
+  private record Run(int exitCode, String stdout, String stderr) {}
+
+  private static Run depot(String... args) {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.remove("CI");
+    environment.put("DEPOT_API_URL", depot.url().toString());
+    environment.put("DEPOT_TOKEN", USER_TOKEN);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Invocation invocation = new Invocation(environment, Path.of("").toAbsolutePath(),
+        new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
+    int exitCode = Main.run(args, invocation, new BuildRunner());
+    return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String variable(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isEmpty()) {
+      fail(name + " is not set: run `eval \"$(scripts/local-env env)\"` first");
+    }
+    return value;
+  }
+}

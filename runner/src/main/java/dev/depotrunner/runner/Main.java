@@ -4,6 +4,7 @@ import dev.depotrunner.runner.cli.BakeExecutor;
 import dev.depotrunner.runner.cli.BuildExecutor;
 import dev.depotrunner.runner.cli.DepotCommand;
 import dev.depotrunner.runner.cli.Invocation;
+import java.util.Arrays;
 import java.util.ServiceLoader;
 
 /** The entry point of the {@code depot} command. */
@@ -12,6 +13,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogLines.install(Arrays.asList(args).contains("--debug"));
     System.exit(run(args, Invocation.ofProcess(), loadExecutor(), loadBakeExecutor()));
   }
 

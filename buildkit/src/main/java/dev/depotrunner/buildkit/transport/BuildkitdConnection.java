@@ -86,7 +86,7 @@ final class BuildkitdConnection extends AbstractBuilderConnection {
       }
       throw new BuilderConnectionException(
           endpoint().toString(),
-          "BuildKit at " + endpoint() + " failed the version check: " + e.getStatus(),
+          "BuildKit at " + endpoint() + " failed the version check: " + ConnectFailures.describeStatus(e.getStatus()),
           e);
     }
   }

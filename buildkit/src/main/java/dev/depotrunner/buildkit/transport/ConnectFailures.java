@@ -63,4 +63,27 @@ final class ConnectFailures {
     Status.Code code = error.getStatus().getCode();
     return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
   }
+
+  /** The maximum length of a status description in a version check error; netty's can run to kilobytes. */
+  private static final int MAX_DESCRIPTION_LENGTH = 200;
+
+  /**
+   * Returns the reason a version check failed: the status code and the first line of its description,
+   * shortened. A peer that replies with something other than HTTP/2 is named as not being BuildKit.
+   */
+  static String describeStatus(Status status) {
+    String description = status.getDescription() == null ? "" : status.getDescription();
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      description += "\n" + cause.getMessage();
+    }
+    if (description.contains("First received frame was not SETTINGS")) {
+      return "it does not speak gRPC over HTTP/2; check that the address is a BuildKit endpoint";
+    }
+
+    String firstLine = description.lines().findFirst().orElse("").strip();
+    if (firstLine.length() > MAX_DESCRIPTION_LENGTH) {
+      firstLine = firstLine.substring(0, MAX_DESCRIPTION_LENGTH) + "...";
+    }
+    return firstLine.isEmpty() ? status.getCode().toString() : status.getCode() + ": " + firstLine;
+  }
 }

@@ -150,7 +150,7 @@ final class DockerEngineConnection extends AbstractBuilderConnection {
       }
       throw new BuilderConnectionException(
           endpoint().toString(),
-          "the BuildKit of the Docker Engine at " + endpoint() + " failed the version check: " + e.getStatus(),
+          "the BuildKit of the Docker Engine at " + endpoint() + " failed the version check: " + ConnectFailures.describeStatus(e.getStatus()),
           e);
     }
   }

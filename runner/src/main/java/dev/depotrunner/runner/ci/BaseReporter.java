@@ -94,7 +94,8 @@ abstract class BaseReporter implements CiReporter {
       return new Group(target, phase, title);
     }
     Phase latest = phases.values().stream().max(Comparator.naturalOrder()).orElse(Phase.LOAD);
-    return new Group("", latest, latest.title() + ": " + String.join(", ", phases.keySet()));
+    // Sorted, because the targets' first events arrive in any order.
+    return new Group("", latest, latest.title() + ": " + String.join(", ", new TreeSet<>(phases.keySet())));
   }
 
   private synchronized void endOpenGroup() {

@@ -3,7 +3,6 @@ package dev.depotrunner.runner.build;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
 import dev.depotrunner.runner.ci.CiEnvironment;
-import dev.depotrunner.runner.ci.CiReportException;
 import dev.depotrunner.runner.ci.CiReporter;
 import dev.depotrunner.runner.ci.CiReporters;
 import dev.depotrunner.runner.ci.ReportContext;
@@ -22,8 +21,6 @@ import dev.depotrunner.steps.build.options.BuildOptions;
 import dev.depotrunner.steps.events.BuildEvent;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code depot bake} on a BuildKit builder: checks every target's options, picks the builder as
@@ -31,9 +28,6 @@ import java.util.concurrent.TimeUnit;
  * in one report, and turns SIGINT and SIGTERM into cancelled Solves.
  */
 public final class BakeRunner implements BakeExecutor {
-
-  /** How long a signal waits for the builder to acknowledge the cancels before the process exits anyway. */
-  private static final long CANCEL_GRACE_SECONDS = 15;
 
   @Override
   public int execute(BakeDefinition definition, BakeSettings settings, Invocation invocation) throws Exception {
@@ -75,7 +69,7 @@ public final class BakeRunner implements BakeExecutor {
     } finally {
       renderer.close();
     }
-    return report(reporter, context, invocation, exitCode);
+    return BuildRunner.report(reporter, context, invocation, exitCode);
   }
 
   /**
@@ -102,16 +96,6 @@ public final class BakeRunner implements BakeExecutor {
     }
   }
 
-  /** Writes the CI's outputs and summary; a report that cannot be written fails the run. */
-  private static int report(CiReporter reporter, ReportContext context, Invocation invocation, int exitCode) {
-    try {
-      reporter.finish(context);
-      return exitCode;
-    } catch (CiReportException e) {
-      invocation.err().println("error: " + e.getMessage());
-      return 1;
-    }
-  }
 
   private static ProgressRenderer renderer(BuildOptions options, BakeDefinition definition, Invocation invocation) {
     ProgressMode mode = ProgressMode.valueOf(options.progress().name());
@@ -124,18 +108,7 @@ public final class BakeRunner implements BakeExecutor {
   private static int runWithSignals(
       BakeStep step, BakeDefinition definition, BakeSettings settings, BuilderConnection connection,
       ProgressRenderer renderer, Invocation invocation) throws InterruptedException {
-    var finished = new CountDownLatch(1);
-    Thread cancelOnSignal = new Thread(() -> {
-      step.cancel();
-      try {
-        finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "depot-cancel");
-    Runtime.getRuntime().addShutdownHook(cancelOnSignal);
-
-    try {
+    try (var signals = new CancelOnSignal(step::cancel)) {
       step.run(definition, settings.targetDefaults(), settings.metadataFile(), connection);
       return 0;
     } catch (BakeStepException e) {
@@ -152,13 +125,6 @@ public final class BakeRunner implements BakeExecutor {
         e.printStackTrace(invocation.err());
       }
       return 1;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(cancelOnSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running because of a signal; it ends on its own.
-      }
     }
   }
 }

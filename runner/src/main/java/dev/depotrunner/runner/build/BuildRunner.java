@@ -35,8 +35,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code depot build}: on a Depot builder when a token and a project are known and no builder was
@@ -44,9 +42,6 @@ import java.util.concurrent.TimeUnit;
  * progress in the chosen mode and turns SIGINT and SIGTERM into a cancelled Solve.
  */
 public final class BuildRunner implements BuildExecutor {
-
-  /** How long a signal waits for the builder to acknowledge the cancel before the process exits anyway. */
-  private static final long CANCEL_GRACE_SECONDS = 15;
 
   /** A build that can be cancelled from the signal handler's thread. */
   private interface CancellableBuild {
@@ -204,7 +199,7 @@ public final class BuildRunner implements BuildExecutor {
   }
 
   /** Writes the CI's outputs and summary; a report that cannot be written fails the run. */
-  private static int report(CiReporter reporter, ReportContext context, Invocation invocation, int exitCode) {
+  static int report(CiReporter reporter, ReportContext context, Invocation invocation, int exitCode) {
     try {
       reporter.finish(context);
       return exitCode;
@@ -242,18 +237,7 @@ public final class BuildRunner implements BuildExecutor {
   private static int runWithSignals(
       CancellableBuild build, BuildOptions options, ProgressRenderer renderer, Invocation invocation)
       throws InterruptedException {
-    var finished = new CountDownLatch(1);
-    Thread cancelOnSignal = new Thread(() -> {
-      build.cancel();
-      try {
-        finished.await(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "depot-cancel");
-    Runtime.getRuntime().addShutdownHook(cancelOnSignal);
-
-    try {
+    try (var signals = new CancelOnSignal(build::cancel)) {
       BuildResult result = build.run();
       if (options.quiet()) {
         invocation.out().println(result.imageId());
@@ -267,13 +251,6 @@ public final class BuildRunner implements BuildExecutor {
         e.printStackTrace(invocation.err());
       }
       return 1;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(cancelOnSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running because of a signal; it ends on its own.
-      }
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.depotrunner.steps.bake;
 
 /**
  * A bake file that cannot be read, parsed or resolved. The message starts with the file, line and column
- * ({@code docker-bake.hcl:3:9: }) when the problem has a position, and then says what to fix.
+ * ({@code docker-bake.hcl:3:9: }) when the problem has a position, and then states what to fix.
  */
 public class BakeFileException extends Exception {
 
@@ -10,7 +10,7 @@ public class BakeFileException extends Exception {
   private final int line;
   private final int column;
 
-  /** A problem at a position; {@code line} and {@code column} count from 1. */
+  /** Creates a problem at a position; {@code line} and {@code column} count from 1. */
   public BakeFileException(String file, int line, int column, String message) {
     super(file + ":" + line + ":" + column + ": " + message);
     this.file = file;
@@ -18,7 +18,7 @@ public class BakeFileException extends Exception {
     this.column = column;
   }
 
-  /** A problem with a whole file, or with no file at all when {@code file} is null. */
+  /** Creates a problem with a whole file, or with no file at all when {@code file} is null. */
   public BakeFileException(String file, String message) {
     super(file == null ? message : file + ": " + message);
     this.file = file;
@@ -26,17 +26,17 @@ public class BakeFileException extends Exception {
     this.column = 0;
   }
 
-  /** The file the problem is in, or null. */
+  /** Returns the file the problem is in, or null. */
   public String file() {
     return file;
   }
 
-  /** The line, from 1, or 0 when the problem has no position. */
+  /** Returns the line, from 1, or 0 when the problem has no position. */
   public int line() {
     return line;
   }
 
-  /** The column, from 1, or 0 when the problem has no position. */
+  /** Returns the column, from 1, or 0 when the problem has no position. */
   public int column() {
     return column;
   }

@@ -82,7 +82,7 @@ public final class DepotBuildStep {
     this.healthInterval = healthInterval;
   }
 
-  /** Returns the build that the last {@link #run} created, once CreateBuild has answered. */
+  /** Returns the build that the last {@link #run} created, once CreateBuild has returned. */
   public Optional<CreatedBuild> created() {
     return Optional.ofNullable(created);
   }

@@ -12,10 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.cli.Invocation;
 
@@ -29,16 +29,15 @@ final class LocalEngine {
 
   private LocalEngine() {}
 
-  /** The variables {@code scripts/local-env env} prints, read from this process's environment. */
+  /** The variables {@code scripts/local-env env} prints, read from this process's environment without CI ones. */
   static Map<String, String> environment() {
-    Map<String, String> environment = new HashMap<>(System.getenv());
+    Map<String, String> environment = HostEnvironment.withoutCi();
     for (String name : List.of("DOCKER_HOST", "LOCAL_REGISTRY", "DEPOT_RUNNER_BASE_IMAGE")) {
       if (!environment.containsKey(name)) {
         fail(name + " is not set: run `scripts/local-env up` and `eval \"$(scripts/local-env env)\"` first,"
             + " or run the tests with scripts/test");
       }
     }
-    environment.remove("BUILDKIT_HOST");
     return environment;
   }
 

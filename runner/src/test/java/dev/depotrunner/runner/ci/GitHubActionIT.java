@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.depotrunner.runner.HostEnvironment;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -312,15 +313,11 @@ class GitHubActionIT {
 
   /** This process's environment with the local engine's variables, minus any Depot token or CI markers. */
   private static Map<String, String> environment() {
-    Map<String, String> environment = new HashMap<>(System.getenv());
+    Map<String, String> environment = HostEnvironment.withoutCi();
     for (String name : List.of("DOCKER_HOST", "LOCAL_REGISTRY", "DEPOT_RUNNER_BASE_IMAGE")) {
       if (!environment.containsKey(name)) {
         fail(name + " is not set: run `scripts/local-env up` and `eval \"$(scripts/local-env env)\"` first");
       }
-    }
-    for (String name : List.of("BUILDKIT_HOST", "DEPOT_TOKEN", "DEPOT_PROJECT_ID", "ACTIONS_ID_TOKEN_REQUEST_URL",
-        "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "GITLAB_CI", "JENKINS_URL", "CIRCLECI", "BUILDKITE")) {
-      environment.remove(name);
     }
     return environment;
   }

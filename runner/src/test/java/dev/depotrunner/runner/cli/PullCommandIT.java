@@ -15,6 +15,7 @@ import dev.depotrunner.registry.CopyResult;
 import dev.depotrunner.registry.Credentials;
 import dev.depotrunner.registry.ImageCopy;
 import dev.depotrunner.registry.ImageName;
+import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
 import dev.depotrunner.steps.build.DockerHost;
@@ -24,7 +25,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -137,8 +137,7 @@ class PullCommandIT {
   private record Run(int exitCode, String stdout, String stderr) {}
 
   private static Run depot(String... args) {
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.remove("CI");
+    Map<String, String> environment = HostEnvironment.withoutCi();
     environment.put("DEPOT_API_URL", depot.url().toString());
     environment.put("DEPOT_TOKEN", USER_TOKEN);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -13,6 +13,7 @@ import dev.depotrunner.registry.CopyResult;
 import dev.depotrunner.registry.Credentials;
 import dev.depotrunner.registry.ImageCopy;
 import dev.depotrunner.registry.ImageName;
+import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
 import java.io.ByteArrayInputStream;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -150,8 +150,7 @@ class PushCommandIT {
   private record Run(int exitCode, String stdout, String stderr) {}
 
   private static Run depot(Map<String, String> extra, String... args) {
-    Map<String, String> environment = new HashMap<>(System.getenv());
-    environment.remove("CI");
+    Map<String, String> environment = HostEnvironment.withoutCi();
     environment.put("DEPOT_API_URL", depot.url().toString());
     environment.put("DEPOT_TOKEN", USER_TOKEN);
     environment.put("DEPOT_PUSH_REGISTRY_USERNAME", variable("DEPOT_RUNNER_AUTH_REGISTRY_USER"));

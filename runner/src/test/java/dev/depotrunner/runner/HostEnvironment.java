@@ -1,0 +1,37 @@
+package dev.depotrunner.runner;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This process's environment without the variables that change what {@code depot} does: a CI system's
+ * markers and job variables, Depot credentials and settings, and a configured builder. Integration tests
+ * start from it so that they behave the same on a laptop and inside whatever CI runs them, and never
+ * reach a real CI agent or a real Depot account.
+ */
+public final class HostEnvironment {
+
+  private static final List<String> NAMES = List.of("CI", "BUILDKIT_HOST", "BUILD_URL", "BUILD_ID",
+      "BUILD_NUMBER", "JOB_NAME", "NODE_NAME");
+
+  private static final List<String> PREFIXES = List.of("GITHUB_", "ACTIONS_", "RUNNER_", "GITLAB_", "CI_",
+      "JENKINS_", "CIRCLE", "BUILDKITE", "DEPOT_");
+
+  private HostEnvironment() {}
+
+  /** Returns a mutable copy of this process's environment with CI and Depot variables removed. */
+  public static Map<String, String> withoutCi() {
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    environment.keySet().removeIf(HostEnvironment::changesBehaviour);
+    return environment;
+  }
+
+  // The local test environment's own variables are kept: they say where the engine and registries are.
+  private static boolean changesBehaviour(String name) {
+    if (name.startsWith("DEPOT_RUNNER_")) {
+      return false;
+    }
+    return NAMES.contains(name) || PREFIXES.stream().anyMatch(name::startsWith);
+  }
+}

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * This process's environment without the variables that change what {@code depot} does: a CI system's
+ * A copy of this process's environment without the variables that change what {@code depot} does: CI
  * markers and job variables, Depot credentials and settings, and a configured builder. Integration tests
- * start from it so that they behave the same on a laptop and inside whatever CI runs them, and never
- * reach a real CI agent or a real Depot account.
+ * start from it, so they behave the same on a laptop and inside a CI job, and never reach a real CI agent
+ * or Depot account.
  */
 public final class HostEnvironment {
 
@@ -27,7 +27,7 @@ public final class HostEnvironment {
     return environment;
   }
 
-  // The local test environment's own variables are kept: they say where the engine and registries are.
+  // The local environment's own DEPOT_RUNNER_ variables are kept because they locate the engine and registries.
   private static boolean changesBehaviour(String name) {
     if (name.startsWith("DEPOT_RUNNER_")) {
       return false;

@@ -2,15 +2,9 @@ package dev.depotrunner.steps.depot;
 
 import dev.depotrunner.buildkit.SolveCancelledException;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
-import dev.depotrunner.buildkit.transport.BuilderConnectionException;
-import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
-import dev.depotrunner.depotapi.DepotApiException;
 import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
-import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildResponse;
-import dev.depotrunner.depotapi.proto.cli.v1.FinishBuildRequest;
-import dev.depotrunner.depotapi.proto.cli.v1.GetBuildKitConnectionResponse;
 import dev.depotrunner.steps.build.BuildMetadata;
 import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
@@ -28,8 +22,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,8 +44,9 @@ public final class DepotBuildStep {
   private final OutputStream stdout;
   private final String machineId;
   private final Duration healthInterval;
-  private final CountDownLatch cancelled = new CountDownLatch(1);
+  private final AtomicReference<DepotBuild> build = new AtomicReference<>();
   private final AtomicReference<BuildStep> running = new AtomicReference<>();
+  private volatile boolean cancelled;
   private volatile CreatedBuild created;
 
   /** A build that Depot created: what a report links to, whether or not the build succeeded. */
@@ -89,7 +82,11 @@ public final class DepotBuildStep {
 
   /** Cancels the build: stops waiting for a builder, or cancels the running Solve. */
   public void cancel() {
-    cancelled.countDown();
+    cancelled = true;
+    DepotBuild depotBuild = build.get();
+    if (depotBuild != null) {
+      depotBuild.cancel();
+    }
     BuildStep step = running.get();
     if (step != null) {
       step.cancel();
@@ -104,32 +101,40 @@ public final class DepotBuildStep {
    */
   public DepotBuildResult run(BuildOptions options, String projectId, ApiToken token)
       throws BuildStepException, InterruptedException {
-    CreateBuildResponse created = createBuild(options, projectId, token);
-    String buildId = created.getBuildId();
-    ApiToken buildToken = ApiToken.of(created.getBuildToken());
-    String resultProject = created.getProjectId().isEmpty() ? projectId : created.getProjectId();
-    this.created = new CreatedBuild(buildId, created.getBuildUrl(), resultProject);
-    announce(created.getBuildUrl(), options);
+    try (DepotBuild depotBuild = DepotBuild.create(
+        api, CreateBuildRequests.of(options, projectId), token, healthInterval, this::warn, this::cancel)) {
+      build.set(depotBuild);
+      if (cancelled) {
+        depotBuild.cancel();
+      }
+      this.created = new CreatedBuild(depotBuild.id(), depotBuild.url(), depotBuild.projectId());
+      announce(depotBuild.url(), options);
 
-    BuilderPlatform platform = builderPlatform(options);
-    try (HealthReporter health =
-        HealthReporter.start(api, buildId, buildToken, platform, healthInterval, this::cancel)) {
-      BuildResult result = buildOnBuilder(options, buildId, buildToken, platform);
-      finish(buildId, buildToken, FinishBuildRequest.newBuilder()
-          .setSuccess(FinishBuildRequest.BuildSuccess.getDefaultInstance()));
-      recordInMetadata(options, buildId, resultProject);
-      return new DepotBuildResult(result, buildId, created.getBuildUrl(), resultProject);
-    } catch (BuildStepException e) {
-      finish(buildId, buildToken, failure(e));
-      throw e;
-    } catch (InterruptedException e) {
-      finish(buildId, buildToken, canceled());
-      throw e;
-    } catch (RuntimeException e) {
-      finish(buildId, buildToken, FinishBuildRequest.newBuilder()
-          .setError(FinishBuildRequest.BuildError.newBuilder().setError(String.valueOf(e.getMessage()))));
-      throw e;
+      try {
+        BuildResult result = buildOnBuilder(depotBuild, options);
+        depotBuild.succeeded();
+        recordInMetadata(options, depotBuild.id(), depotBuild.projectId());
+        return new DepotBuildResult(result, depotBuild.id(), depotBuild.url(), depotBuild.projectId());
+      } catch (BuildStepException e) {
+        if (causedByCancel(e)) {
+          depotBuild.cancel();
+        }
+        depotBuild.failed(e.getMessage());
+        throw e;
+      } catch (InterruptedException e) {
+        depotBuild.canceled();
+        throw e;
+      } catch (RuntimeException e) {
+        depotBuild.failed(e.getMessage());
+        throw e;
+      }
+    } finally {
+      build.set(null);
     }
+  }
+
+  private void warn(String message) {
+    listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.WARNING, message));
   }
 
   /** Adds the build's ids to {@code --metadata-file}, as the Depot CLI writes them. */
@@ -146,15 +151,6 @@ public final class DepotBuildStep {
     }
   }
 
-  private CreateBuildResponse createBuild(BuildOptions options, String projectId, ApiToken token)
-      throws BuildStepException, InterruptedException {
-    try {
-      return api.createBuild(CreateBuildRequests.of(options, projectId), token);
-    } catch (DepotApiException e) {
-      throw BuildStepException.of(e.getMessage(), e);
-    }
-  }
-
   /** Shows the build's page, unless {@code DEPOT_NO_SUMMARY_LINK} is set or progress is quiet. */
   private void announce(String buildUrl, BuildOptions options) {
     boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
@@ -164,37 +160,25 @@ public final class DepotBuildStep {
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, "Build: " + buildUrl));
   }
 
-  private BuildResult buildOnBuilder(BuildOptions options, String buildId, ApiToken buildToken, BuilderPlatform platform)
+  private BuildResult buildOnBuilder(DepotBuild depotBuild, BuildOptions options)
       throws BuildStepException, InterruptedException {
-    GetBuildKitConnectionResponse.ActiveConnection active;
+    BuilderConnection connection;
     try {
-      active = BuilderLease.awaitBuilder(api, buildId, buildToken, platform,
-          wait -> !cancelled.await(wait.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (DepotApiException e) {
-      throw BuildStepException.of(e.getMessage(), e);
-    }
-    if (active == null) {
-      listener.onEvent(new BuildEvent.Cancelled(BuildStep.DEFAULT_TARGET, Instant.now()));
-      throw BuildStepException.reported("build cancelled while waiting for a Depot builder", null);
+      connection = depotBuild.connect(builderPlatform(options));
+    } catch (BuildStepException e) {
+      if (depotBuild.isCancelled()) {
+        listener.onEvent(new BuildEvent.Cancelled(BuildStep.DEFAULT_TARGET, Instant.now()));
+      }
+      throw e;
     }
 
-    BuilderEndpoint endpoint;
+    var step = new BuildStep(listener, environment, stdout, machineId);
+    running.set(step);
     try {
-      endpoint = BuilderLease.endpoint(active);
-    } catch (IllegalArgumentException e) {
-      throw BuildStepException.of("Depot returned an unusable builder for build " + buildId + ": " + e.getMessage(), e);
-    }
-
-    try (BuilderConnection connection = BuilderLease.connect(endpoint)) {
-      var step = new BuildStep(listener, environment, stdout, machineId);
-      running.set(step);
-      if (cancelled.getCount() == 0) {
+      if (cancelled) {
         step.cancel();
       }
       return step.run(options, connection);
-    } catch (BuilderConnectionException e) {
-      throw BuildStepException.of(
-          "cannot connect to the Depot builder of build " + buildId + ": " + e.getMessage(), e);
     } finally {
       running.set(null);
     }
@@ -219,14 +203,6 @@ public final class DepotBuildStep {
     };
   }
 
-  private FinishBuildRequest.Builder failure(BuildStepException e) {
-    if (cancelled.getCount() == 0 || causedByCancel(e)) {
-      return canceled();
-    }
-    return FinishBuildRequest.newBuilder()
-        .setError(FinishBuildRequest.BuildError.newBuilder().setError(e.getMessage()));
-  }
-
   private static boolean causedByCancel(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof SolveCancelledException) {
@@ -234,29 +210,5 @@ public final class DepotBuildStep {
       }
     }
     return false;
-  }
-
-  private static FinishBuildRequest.Builder canceled() {
-    return FinishBuildRequest.newBuilder().setCanceled(FinishBuildRequest.BuildCanceled.getDefaultInstance());
-  }
-
-  /**
-   * Sends FinishBuild, also when the thread was interrupted by a signal, because an unfinished build keeps
-   * its builder until Depot times it out. The interrupt is restored afterwards.
-   */
-  private void finish(String buildId, ApiToken buildToken, FinishBuildRequest.Builder result) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      api.finishBuild(result.setBuildId(buildId).build(), buildToken);
-    } catch (DepotApiException e) {
-      listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.WARNING,
-          "failed to finish Depot build " + buildId + ": " + e.getMessage()));
-    } catch (InterruptedException e) {
-      interrupted = true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

@@ -2,6 +2,11 @@ package dev.depotrunner.runner.build;
 
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.buildkit.transport.BuilderConnections;
+import dev.depotrunner.depotapi.ApiToken;
+import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.ConnectClient;
+import dev.depotrunner.depotapi.UserAgent;
+import dev.depotrunner.oidc.IdentityException;
 import dev.depotrunner.runner.ci.CiEnvironment;
 import dev.depotrunner.runner.ci.CiReporter;
 import dev.depotrunner.runner.ci.CiReporters;
@@ -18,13 +23,20 @@ import dev.depotrunner.steps.bake.BakeStep;
 import dev.depotrunner.steps.bake.BakeStepException;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.depot.DepotBakeStep;
+import dev.depotrunner.steps.depot.DepotBuildStep;
+import dev.depotrunner.steps.depot.ProjectFile;
 import dev.depotrunner.steps.events.BuildEvent;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Runs {@code depot bake} on a BuildKit builder: checks every target's options, picks the builder as
- * {@code depot build} does, renders the progress of all targets together, reports every target to the CI
+ * Runs {@code depot bake}: on Depot builders, one Depot build per project, when a project and a token are
+ * known and no builder was named, else on a BuildKit builder picked as {@code depot build} picks it. It
+ * checks every target's options first, renders the progress of all targets together, reports every target to the CI
  * in one report, and turns SIGINT and SIGTERM into cancelled Solves.
  */
 public final class BakeRunner implements BakeExecutor {
@@ -41,22 +53,30 @@ public final class BakeRunner implements BakeExecutor {
 
     CiReporter reporter = CiReporters.create(
         CiEnvironment.detect(invocation.environment()), invocation.err(), invocation.workingDirectory());
-    BuilderSelection.Choice choice;
+    BuildOptions first = checked.values().iterator().next();
     ProgressRenderer renderer;
     ReportContext context;
     try {
       registerSecrets(reporter, checked, invocation);
       context = ReportContext.forBake(checked);
-      BuildOptions first = checked.values().iterator().next();
       for (BuildOptions options : checked.values()) {
         options.warnings().forEach(warning -> invocation.err().println("WARNING: " + warning));
       }
-      warnIfDepotRequested(checked, invocation);
-      choice = BuilderSelection.choose(first, invocation.environment());
-      renderer = reporter.attach(renderer(first, definition, invocation));
+      Optional<DepotBake> depot = depotBake(checked, settings, invocation, reporter);
+      if (depot.isPresent()) {
+        renderer = reporter.attach(renderer(first, definition, invocation));
+        try {
+          return executeOnDepot(definition, checked, settings, depot.get(), renderer, reporter, context, invocation);
+        } finally {
+          renderer.close();
+        }
+      }
     } finally {
       checked.values().forEach(BuildOptions::close);
     }
+
+    BuilderSelection.Choice choice = BuilderSelection.choose(first, invocation.environment());
+    renderer = reporter.attach(renderer(first, definition, invocation));
     if (choice.implicitDockerEngine()) {
       renderer.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
           "no builder configured: using the local Docker Engine at " + choice.endpoint()));
@@ -65,25 +85,76 @@ public final class BakeRunner implements BakeExecutor {
     int exitCode;
     try (BuilderConnection connection = BuilderConnections.open(choice.endpoint())) {
       var step = new BakeStep(renderer, invocation.environment(), invocation.out(), MachineId.load(invocation.environment()));
-      exitCode = runWithSignals(step, definition, settings, connection, renderer, invocation);
+      exitCode = runWithSignals(step::cancel,
+          () -> step.run(definition, settings.targetDefaults(), settings.metadataFile(), connection),
+          definition, renderer, invocation);
     } finally {
       renderer.close();
     }
     return BuildRunner.report(reporter, context, invocation, exitCode);
   }
 
+  /** Where a bake runs on Depot: the project of targets that name none, if any, and the token. */
+  private record DepotBake(Optional<String> defaultProject, ApiToken token) {}
+
   /**
-   * Warns when a target has a Depot token and project, because bake still builds on the local or named
-   * builder.
+   * Returns the Depot settings when the bake runs on Depot: no builder was named, some target has a
+   * project (its own, {@code --project}, {@code DEPOT_PROJECT_ID} or depot.json), and a token is found.
+   * Warns when only one of project and token is set and the bake runs locally.
    */
-  private static void warnIfDepotRequested(Map<String, BuildOptions> targets, Invocation invocation) {
-    // TODO: create one Depot build per project, as depot build does, and run its targets on that builder.
-    boolean depot = targets.values().stream()
-        .anyMatch(options -> options.project().isPresent() && options.token().isPresent());
-    if (depot) {
-      invocation.err().println("WARNING: depot bake does not run on Depot builders yet; building on the local"
-          + " or named BuildKit builder instead");
+  private static Optional<DepotBake> depotBake(
+      Map<String, BuildOptions> targets, BakeSettings settings, Invocation invocation, CiReporter reporter)
+      throws IOException, IdentityException {
+    BuildOptions first = targets.values().iterator().next();
+    if (first.builderEndpoint().address().isPresent()) {
+      return Optional.empty();
     }
+
+    Optional<String> defaultProject = settings.defaultProject();
+    if (defaultProject.isEmpty()) {
+      defaultProject = ProjectFile.find(invocation.workingDirectory()).map(ProjectFile.Found::projectId);
+    }
+    boolean anyProject = defaultProject.isPresent()
+        || targets.values().stream().anyMatch(options -> options.project().isPresent());
+    if (!anyProject) {
+      if (first.token().isPresent()) {
+        invocation.err().println("WARNING: a Depot token is set but no project: pass --project, set DEPOT_PROJECT_ID,"
+            + " set project_id on the targets or run depot init; building on a local builder instead");
+      }
+      return Optional.empty();
+    }
+
+    Optional<ApiToken> token = BuildRunner.depotToken(first, invocation, reporter);
+    if (token.isEmpty()) {
+      invocation.err().println("WARNING: a Depot project is set but no Depot token: pass --token, set DEPOT_TOKEN,"
+          + " run depot login or give the CI job an OIDC identity; building on a local builder instead");
+      return Optional.empty();
+    }
+    return Optional.of(new DepotBake(defaultProject, token.get()));
+  }
+
+  private int executeOnDepot(
+      BakeDefinition definition, Map<String, BuildOptions> targets, BakeSettings settings, DepotBake depot,
+      ProgressRenderer renderer, CiReporter reporter, ReportContext context, Invocation invocation)
+      throws InterruptedException {
+    Map<String, String> environment = invocation.environment();
+    ConnectClient client = ConnectClient.fromEnvironment(
+        environment, UserAgent.of(BuildRunner.version(), BuildRunner.runsInCi(environment)));
+    var step = new DepotBakeStep(new BuildService(client), renderer, environment, invocation.out(),
+        MachineId.load(environment), DepotBuildStep.HEALTH_INTERVAL);
+    int exitCode = runWithSignals(step::cancel,
+        () -> step.run(definition, targets, settings.targetDefaults(), settings.metadataFile(),
+            depot.defaultProject(), depot.token()),
+        definition, renderer, invocation);
+
+    // A report links to one build; a bake over several projects links to the first project's.
+    List<DepotBuildStep.CreatedBuild> created = step.created();
+    Optional<DepotBuildStep.CreatedBuild> shown = created.stream().findFirst();
+    ReportContext withBuild = context.withDepotBuild(
+        shown.map(DepotBuildStep.CreatedBuild::buildId),
+        shown.map(DepotBuildStep.CreatedBuild::buildUrl),
+        shown.map(DepotBuildStep.CreatedBuild::projectId).or(depot::defaultProject));
+    return BuildRunner.report(reporter, withBuild, invocation, exitCode);
   }
 
   /**
@@ -105,11 +176,17 @@ public final class BakeRunner implements BakeExecutor {
     return ProgressRenderers.create(mode, invocation.err(), ProgressRenderers.isTerminal(), progressOptions);
   }
 
+  /** A bake run that fails as a bake does. */
+  @FunctionalInterface
+  private interface BakeRun {
+    void run() throws BakeStepException, InterruptedException;
+  }
+
   private static int runWithSignals(
-      BakeStep step, BakeDefinition definition, BakeSettings settings, BuilderConnection connection,
-      ProgressRenderer renderer, Invocation invocation) throws InterruptedException {
-    try (var signals = new CancelOnSignal(step::cancel)) {
-      step.run(definition, settings.targetDefaults(), settings.metadataFile(), connection);
+      Runnable cancel, BakeRun bake, BakeDefinition definition, ProgressRenderer renderer, Invocation invocation)
+      throws InterruptedException {
+    try (var signals = new CancelOnSignal(cancel)) {
+      bake.run();
       return 0;
     } catch (BakeStepException e) {
       if (!e.reported()) {

@@ -214,7 +214,7 @@ public final class BuildRunner implements BuildExecutor {
   }
 
   /** Returns the version from the jar manifest, or {@code dev} when run from classes. */
-  private static String version() {
+  static String version() {
     String version = BuildRunner.class.getPackage().getImplementationVersion();
     return version == null ? "dev" : version;
   }

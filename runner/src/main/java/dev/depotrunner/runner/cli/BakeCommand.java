@@ -167,7 +167,9 @@ final class BakeCommand implements Callable<Integer> {
   private BakeSettings settings(Invocation run) {
     Optional<Path> metadata = Optional.ofNullable(metadataFile).filter(file -> !file.isEmpty())
         .map(file -> run.workingDirectory().resolve(file).normalize());
-    return new BakeSettings(() -> targetDefaults(run), metadata);
+    Optional<String> defaultProject = Optional.ofNullable(orEnvironment(project, run.environment(), "DEPOT_PROJECT_ID"))
+        .filter(id -> !id.isBlank());
+    return new BakeSettings(() -> targetDefaults(run), metadata, defaultProject);
   }
 
   /** Returns a builder with the flags that every target shares, unset ones filled from the environment. */

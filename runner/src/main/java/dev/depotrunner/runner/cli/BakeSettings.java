@@ -11,5 +11,8 @@ import java.util.function.Supplier;
  * @param targetDefaults makes an options builder holding the settings every target shares: the builder
  *     address and TLS files, the progress mode, the Depot flags, the environment and working folder
  * @param metadataFile {@code --metadata-file}: where to write one metadata entry per target
+ * @param defaultProject {@code --project} or {@code DEPOT_PROJECT_ID}: the Depot project of targets that
+ *     name none
  */
-public record BakeSettings(Supplier<BuildOptions.Builder> targetDefaults, Optional<Path> metadataFile) {}
+public record BakeSettings(
+    Supplier<BuildOptions.Builder> targetDefaults, Optional<Path> metadataFile, Optional<String> defaultProject) {}

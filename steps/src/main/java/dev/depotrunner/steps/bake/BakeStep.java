@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Builds the targets of a resolved bake at the same time on one builder connection, each target in its
+ * Builds the targets of a resolved bake at the same time, on one shared builder or one per target, each in its
  * own Solve with its own session, and reports progress as build events named after the targets.
  *
  * <p>A target named in another's {@code target:NAME} context builds first. Its image is exported as an
@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * from that folder. This works on a Docker Engine and on buildkitd alike; buildx instead solves both in
  * one gateway build. The first target that fails cancels the others.
  *
- * <p>The caller owns the connection. {@link #cancel()} may be called from another thread.
+ * <p>The caller owns the connections. {@link #cancel()} may be called from another thread.
  */
 public final class BakeStep {
 
@@ -84,9 +84,19 @@ public final class BakeStep {
   public BakeResult run(
       BakeDefinition definition, Supplier<BuildOptions.Builder> defaults, Optional<Path> metadataFile, BuilderConnection connection)
       throws BakeStepException, InterruptedException {
+    return run(definition, defaults, metadataFile, TargetBuilders.shared(connection));
+  }
+
+  /**
+   * Builds every target of {@code definition} on the builder {@code builders} gives for it, and writes
+   * {@code metadataFile} (one entry per target), when given.
+   */
+  public BakeResult run(
+      BakeDefinition definition, Supplier<BuildOptions.Builder> defaults, Optional<Path> metadataFile, TargetBuilders builders)
+      throws BakeStepException, InterruptedException {
     Path layouts = createLayoutFolder();
     try {
-      Map<String, BuildResult> results = buildAll(definition, defaults, connection, layouts);
+      Map<String, BuildResult> results = buildAll(definition, defaults, builders, layouts);
       writeMetadata(metadataFile, results);
       return new BakeResult(results);
     } finally {
@@ -95,7 +105,7 @@ public final class BakeStep {
   }
 
   private Map<String, BuildResult> buildAll(
-      BakeDefinition definition, Supplier<BuildOptions.Builder> defaults, BuilderConnection connection, Path layouts)
+      BakeDefinition definition, Supplier<BuildOptions.Builder> defaults, TargetBuilders builders, Path layouts)
       throws BakeStepException, InterruptedException {
     List<String> dependencies = dependencies(definition);
     Map<String, CompletableFuture<BuildResult>> builds = new LinkedHashMap<>();
@@ -108,7 +118,7 @@ public final class BakeStep {
       CompletableFuture<BuildResult> build = CompletableFuture.allOf(inputs.toArray(CompletableFuture[]::new))
           .thenApplyAsync(ignored -> {
             try {
-              return buildTarget(target, defaults, connection, layouts, dependencies.contains(name), builds);
+              return buildTarget(target, defaults, builders, layouts, dependencies.contains(name), builds);
             } catch (BakeStepException e) {
               throw new TargetFailure(e);
             } catch (InterruptedException e) {
@@ -142,7 +152,7 @@ public final class BakeStep {
   }
 
   private BuildResult buildTarget(
-      BakeTarget target, Supplier<BuildOptions.Builder> defaults, BuilderConnection connection, Path layouts,
+      BakeTarget target, Supplier<BuildOptions.Builder> defaults, TargetBuilders builders, Path layouts,
       boolean exportLayout, Map<String, CompletableFuture<BuildResult>> builds)
       throws BakeStepException, InterruptedException {
     if (cancelled) {
@@ -165,7 +175,7 @@ public final class BakeStep {
         step.cancel();
       }
       try {
-        return step.run(options, connection);
+        return step.run(options, builders.connectionFor(target.name));
       } catch (BuildStepException e) {
         String message = e.getMessage().startsWith("failed to build: ")
             ? e.getMessage().substring("failed to build: ".length())

@@ -15,6 +15,15 @@ public final class BakeStepException extends Exception {
     this.reported = reported;
   }
 
+  /**
+   * Returns a failure not yet shown as a build event.
+   *
+   * @param target the failed target, or null when the failure is not tied to one target
+   */
+  public static BakeStepException of(String target, String message, Throwable cause) {
+    return new BakeStepException(target, message, cause, false);
+  }
+
   /** Returns the failed target's name, or null when the failure is not tied to one target. */
   public String target() {
     return target;

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -106,11 +107,24 @@ public final class BuildMetadata {
    * project ids.
    */
   public static void addDepotBuild(Path file, String buildId, String projectId) throws IOException {
+    addDepotBuild(file, buildId, projectId, List.of());
+  }
+
+  /**
+   * Adds the {@code depot.build} entry of a bake on Depot: the build and project ids and, when not empty,
+   * the targets that the build ran.
+   */
+  public static void addDepotBuild(Path file, String buildId, String projectId, List<String> targets)
+      throws IOException {
     JsonNode read = Mapper.JSON.readTree(file.toFile());
     ObjectNode metadata = read instanceof ObjectNode object ? object : Mapper.JSON.createObjectNode();
     ObjectNode depotBuild = metadata.putObject("depot.build");
     depotBuild.put("buildID", buildId);
     depotBuild.put("projectID", projectId);
+    if (!targets.isEmpty()) {
+      var names = depotBuild.putArray("targets");
+      targets.forEach(names::add);
+    }
     write(file, metadata);
   }
 

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * One build on Depot, from CreateBuild to FinishBuild. It hands out a connected BuildKit builder per
- * platform, reports each builder's health while the build runs, and finishes the build exactly once:
- * {@link #close()} finishes a build that nobody finished as an error, so no path leaves a builder held.
+ * platform, reports each builder's health while the build runs, and finishes the build exactly once.
+ * {@link #close()} finishes an unfinished build as an error, so no path leaves a builder held.
  *
  * <p>{@link #cancel()} may be called from any thread; it ends waits for builders and marks the build as
  * cancelled, which the caller's Solves learn through their own cancellation.
@@ -60,7 +60,7 @@ public final class DepotBuild implements AutoCloseable {
    *
    * @param token the user's token; every later call carries the build token that Depot returns
    * @param warnings receives one line per problem that does not fail the build, such as a failed FinishBuild
-   * @param cancelRequested runs when Depot asks through ReportBuildHealth to cancel the build
+   * @param cancelRequested runs when a ReportBuildHealth response requests cancellation
    * @throws BuildStepException if Depot rejects the request; its message is one line
    */
   public static DepotBuild create(
@@ -94,7 +94,7 @@ public final class DepotBuild implements AutoCloseable {
     return created;
   }
 
-  /** Ends every wait for a builder; FinishBuild then reports the build as cancelled. */
+  /** Ends every wait for a builder, so that FinishBuild then reports the build as cancelled. */
   public void cancel() {
     cancelled.countDown();
   }
@@ -140,7 +140,7 @@ public final class DepotBuild implements AutoCloseable {
       }
       return connection;
     } catch (BuilderConnectionException e) {
-      throw BuildStepException.of("cannot connect to the Depot builder of build " + id() + ": " + e.getMessage(), e);
+      throw BuildStepException.of("failed to connect to the Depot builder of build " + id() + ": " + e.getMessage(), e);
     }
   }
 

@@ -30,11 +30,14 @@ final class Blocks {
   static final String TARGET = "target";
   static final String GROUP = "group";
 
-  /** The attributes of buildx's Target type, which references to an unset attribute read as null. */
+  /**
+   * The attributes of buildx's Target type and Depot's {@code project_id}, which references to an unset
+   * attribute read as null.
+   */
   static final Set<String> TARGET_ATTRIBUTES = Set.of("description", "inherits", "annotations", "attest", "context",
       "contexts", "dockerfile", "dockerfile-inline", "args", "labels", "tags", "cache-from", "cache-to", "target",
       "secret", "ssh", "platforms", "output", "pull", "no-cache", "network", "no-cache-filter", "shm-size",
-      "ulimits", "resources", "call", "entitlements", "extra-hosts", "policy");
+      "ulimits", "resources", "call", "entitlements", "extra-hosts", "policy", "project_id");
 
   static final Set<String> GROUP_ATTRIBUTES = Set.of("description", "targets");
 
@@ -195,7 +198,7 @@ final class Blocks {
   }
 
   private static final Set<String> STRING_FIELDS = Set.of("description", "context", "dockerfile",
-      "dockerfile-inline", "target", "network", "shm-size", "call");
+      "dockerfile-inline", "target", "network", "shm-size", "call", "project_id");
   private static final Set<String> BOOL_FIELDS = Set.of("pull", "no-cache");
   private static final Set<String> STRING_LIST_FIELDS = Set.of("inherits", "annotations", "tags", "platforms",
       "no-cache-filter", "ulimits", "entitlements", "targets");

@@ -42,6 +42,19 @@ class HclBakeReaderTest {
   }
 
   @Test
+  void projectIdOnTarget() throws BakeFileException {
+    String hcl = """
+        target "base" { project_id = "abc123" }
+        target "app" {
+          inherits = ["base"]
+          tags = ["app:${target.base.project_id}"]
+        }
+        """;
+    assertEquals("abc123", target(read(hcl), "base").attributes().get("project_id"));
+    assertEquals(List.of("app:abc123"), target(read(hcl), "app").attributes().get("tags"));
+  }
+
+  @Test
   void overrideParsedByDefaultType() throws BakeFileException {
     String hcl = """
         variable "ON" { default = false }

@@ -49,13 +49,15 @@ public final class BuilderEndpoint {
   private final String host;
   private final int port;
   private final TlsConfig tls;
+  private final boolean gzip;
 
-  private BuilderEndpoint(Kind kind, Path socketPath, String host, int port, TlsConfig tls) {
+  private BuilderEndpoint(Kind kind, Path socketPath, String host, int port, TlsConfig tls, boolean gzip) {
     this.kind = kind;
     this.socketPath = socketPath;
     this.host = host;
     this.port = port;
     this.tls = tls;
+    this.gzip = gzip;
   }
 
   /**
@@ -102,7 +104,7 @@ public final class BuilderEndpoint {
     }
 
     if (Files.exists(defaultDockerSocket)) {
-      return Optional.of(new BuilderEndpoint(Kind.DOCKER_ENGINE, defaultDockerSocket, null, 0, null));
+      return Optional.of(new BuilderEndpoint(Kind.DOCKER_ENGINE, defaultDockerSocket, null, 0, null, false));
     }
     return Optional.empty();
   }
@@ -116,7 +118,7 @@ public final class BuilderEndpoint {
       if (inner.isEmpty()) {
         String dockerHost = nonEmpty(environment.get("DOCKER_HOST"));
         if (dockerHost == null) {
-          return new BuilderEndpoint(Kind.DOCKER_ENGINE, DEFAULT_DOCKER_SOCKET, null, 0, null);
+          return new BuilderEndpoint(Kind.DOCKER_ENGINE, DEFAULT_DOCKER_SOCKET, null, 0, null, false);
         }
         return parseDockerAddress(dockerHost, "DOCKER_HOST", environment);
       }
@@ -124,12 +126,12 @@ public final class BuilderEndpoint {
     }
 
     if (trimmed.startsWith("unix://")) {
-      return new BuilderEndpoint(Kind.BUILDKITD, parseSocketPath(trimmed, label, value), null, 0, null);
+      return new BuilderEndpoint(Kind.BUILDKITD, parseSocketPath(trimmed, label, value), null, 0, null, false);
     }
 
     if (trimmed.startsWith("tcp://")) {
       HostPort hostPort = parseHostPort(trimmed, label, value, -1);
-      return new BuilderEndpoint(Kind.BUILDKITD, null, hostPort.host, hostPort.port, null);
+      return new BuilderEndpoint(Kind.BUILDKITD, null, hostPort.host, hostPort.port, null, false);
     }
 
     throw invalid(label, value, unsupportedScheme(trimmed));
@@ -144,14 +146,14 @@ public final class BuilderEndpoint {
       String address, String label, Map<String, String> environment, String original) {
     if (address.startsWith("unix://")) {
       Path path = parseSocketPath(address, label, original);
-      return new BuilderEndpoint(Kind.DOCKER_ENGINE, path, null, 0, null);
+      return new BuilderEndpoint(Kind.DOCKER_ENGINE, path, null, 0, null, false);
     }
 
     if (address.startsWith("tcp://")) {
       TlsConfig tls = dockerTls(environment);
       int defaultPort = tls == null ? DOCKER_PLAIN_PORT : DOCKER_TLS_PORT;
       HostPort hostPort = parseHostPort(address, label, original, defaultPort);
-      return new BuilderEndpoint(Kind.DOCKER_ENGINE, null, hostPort.host, hostPort.port, tls);
+      return new BuilderEndpoint(Kind.DOCKER_ENGINE, null, hostPort.host, hostPort.port, tls, false);
     }
 
     throw invalid(label, original, unsupportedScheme(address));
@@ -269,7 +271,20 @@ public final class BuilderEndpoint {
       throw new IllegalArgumentException(
           "TLS settings apply only to tcp:// addresses, not to " + this);
     }
-    return new BuilderEndpoint(kind, null, host, port, tls);
+    return new BuilderEndpoint(kind, null, host, port, tls, gzip);
+  }
+
+  /**
+   * Returns a copy whose Control calls send gzip-compressed messages, as Depot requests for its builders.
+   * The responses are compressed or not as the builder chooses.
+   */
+  public BuilderEndpoint withGzip() {
+    return new BuilderEndpoint(kind, socketPath, host, port, tls, true);
+  }
+
+  /** Returns whether calls to the builder compress their messages with gzip. */
+  public boolean gzip() {
+    return gzip;
   }
 
   public Kind kind() {
@@ -316,11 +331,12 @@ public final class BuilderEndpoint {
         && Objects.equals(socketPath, that.socketPath)
         && Objects.equals(host, that.host)
         && port == that.port
-        && Objects.equals(tls, that.tls);
+        && Objects.equals(tls, that.tls)
+        && gzip == that.gzip;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, socketPath, host, port, tls);
+    return Objects.hash(kind, socketPath, host, port, tls, gzip);
   }
 }

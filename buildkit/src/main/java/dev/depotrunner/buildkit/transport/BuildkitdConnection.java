@@ -74,6 +74,9 @@ final class BuildkitdConnection extends AbstractBuilderConnection {
       builder.sslContext(TlsContexts.forGrpc(tls));
       tls.serverName().ifPresent(builder::overrideAuthority);
     }
+    if (endpoint.gzip()) {
+      builder.intercept(new GzipCalls());
+    }
     return builder.build();
   }
 

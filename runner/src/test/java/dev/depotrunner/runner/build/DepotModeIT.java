@@ -64,6 +64,7 @@ class DepotModeIT {
     depot.pendingPolls(0, Duration.ofMillis(200));
     depot.cancelBuildsAt(null);
     depot.clearFailures();
+    depot.requestGzip(false);
   }
 
   private Map<String, String> depotEnvironment(String token) {
@@ -135,6 +136,23 @@ class DepotModeIT {
     assertEquals(200, manifest.statusCode());
     assertEquals(digest, manifest.headers().firstValue("Docker-Content-Digest").orElse(""));
     assertTrue(depot.forwardedBuilderCalls() > 0);
+  }
+
+  @Test
+  void gzipRequested_compressesBuilderCalls() throws Exception {
+    Path context = context("FROM " + LocalEngine.baseImage() + "\nCOPY . /context\nRUN echo gzip-" + System.nanoTime() + "\n");
+    Files.writeString(context.resolve("payload.txt"), "compressible ".repeat(10_000));
+    depot.requestGzip(true);
+    long gzipBefore = depot.gzipBuilderCalls();
+    int buildsBefore = depot.builds().size();
+
+    var run = LocalEngine.depot(work, depotEnvironment(TOKEN), "build", "--project", PROJECT, "--progress=plain",
+        context.toString());
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals(FinishBuildRequest.ResultCase.SUCCESS,
+        onlyNewBuild(buildsBefore).awaitResult(Duration.ofSeconds(5)).getResultCase());
+    assertTrue(depot.gzipBuilderCalls() > gzipBefore, "no builder call was gzip-compressed");
   }
 
   @Test

@@ -60,14 +60,17 @@ final class BuilderLease {
   }
 
   /**
-   * Returns the builder's address with the mutual TLS settings Depot sent, kept in memory. A response
-   * without certificates, as from a development API, connects without TLS.
+   * Returns the builder's address with the mutual TLS settings Depot sent, kept in memory, and gzip
+   * compression when the response requests it. A response without certificates, as from a development
+   * API, connects without TLS.
    *
    * @throws IllegalArgumentException if the address or the certificates are invalid
    */
   static BuilderEndpoint endpoint(GetBuildKitConnectionResponse.ActiveConnection active) {
-    // NOTE: a gzip compressor in the response is ignored; the calls go uncompressed, which BuildKit accepts.
     BuilderEndpoint endpoint = BuilderEndpoint.parse(active.getEndpoint(), Map.of());
+    if (active.hasGzip()) {
+      endpoint = endpoint.withGzip();
+    }
     if (!active.hasCaCert() || !active.hasCert()) {
       return endpoint;
     }

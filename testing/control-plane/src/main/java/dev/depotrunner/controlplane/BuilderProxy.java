@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The builder the control plane hands out: a gRPC server on 127.0.0.1 that requires a client certificate
@@ -54,7 +55,11 @@ final class BuilderProxy implements AutoCloseable {
   };
 
   private final Server server;
+  private static final Metadata.Key<String> MESSAGE_ENCODING =
+      Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
+
   private final AtomicLong forwardedCalls = new AtomicLong();
+  private final AtomicLong gzipCalls = new AtomicLong();
 
   private BuilderProxy(Server server) {
     this.server = server;
@@ -78,7 +83,7 @@ final class BuilderProxy implements AutoCloseable {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .sslContext(tls)
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-        .fallbackHandlerRegistry(new ForwardingRegistry(backend, () -> self[0].forwardedCalls.incrementAndGet()))
+        .fallbackHandlerRegistry(new ForwardingRegistry(backend, headers -> self[0].count(headers)))
         .build()
         .start();
     self[0] = new BuilderProxy(server);
@@ -89,9 +94,21 @@ final class BuilderProxy implements AutoCloseable {
     return server.getPort();
   }
 
+  private void count(Metadata headers) {
+    forwardedCalls.incrementAndGet();
+    if ("gzip".equals(headers.get(MESSAGE_ENCODING))) {
+      gzipCalls.incrementAndGet();
+    }
+  }
+
   /** Returns how many calls were forwarded so far. */
   long forwardedCalls() {
     return forwardedCalls.get();
+  }
+
+  /** Returns how many forwarded calls sent gzip-compressed messages. */
+  long gzipCalls() {
+    return gzipCalls.get();
   }
 
   @Override
@@ -107,9 +124,9 @@ final class BuilderProxy implements AutoCloseable {
   /** Serves every method name by forwarding it to the backend. */
   private static final class ForwardingRegistry extends HandlerRegistry {
     private final Channel backend;
-    private final Runnable onCall;
+    private final Consumer<Metadata> onCall;
 
-    ForwardingRegistry(Channel backend, Runnable onCall) {
+    ForwardingRegistry(Channel backend, Consumer<Metadata> onCall) {
       this.backend = backend;
       this.onCall = onCall;
     }
@@ -126,16 +143,16 @@ final class BuilderProxy implements AutoCloseable {
 
   private static final class ForwardingHandler implements ServerCallHandler<byte[], byte[]> {
     private final Channel backend;
-    private final Runnable onCall;
+    private final Consumer<Metadata> onCall;
 
-    ForwardingHandler(Channel backend, Runnable onCall) {
+    ForwardingHandler(Channel backend, Consumer<Metadata> onCall) {
       this.backend = backend;
       this.onCall = onCall;
     }
 
     @Override
     public ServerCall.Listener<byte[]> startCall(ServerCall<byte[], byte[]> serverCall, Metadata headers) {
-      onCall.run();
+      onCall.accept(headers);
       ClientCall<byte[], byte[]> clientCall = backend.newCall(serverCall.getMethodDescriptor(), CallOptions.DEFAULT);
       var relay = new CallRelay(serverCall, clientCall);
       clientCall.start(relay.fromBackend, headers);

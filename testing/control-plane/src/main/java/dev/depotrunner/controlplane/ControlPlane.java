@@ -78,6 +78,7 @@ public final class ControlPlane implements AutoCloseable {
   private volatile int pendingPolls;
   private volatile Duration pendingWait = Duration.ofMillis(200);
   private volatile Instant cancelsAt;
+  private volatile boolean gzip;
 
   private ControlPlane(
       ConnectServer server,
@@ -158,6 +159,16 @@ public final class ControlPlane implements AutoCloseable {
   /** Returns how many calls the builder forwarded to BuildKit so far. */
   public long forwardedBuilderCalls() {
     return builder == null ? 0 : builder.forwardedCalls();
+  }
+
+  /** Returns how many calls reached the builder with gzip-compressed messages. */
+  public long gzipBuilderCalls() {
+    return builder == null ? 0 : builder.gzipCalls();
+  }
+
+  /** Makes GetBuildKitConnection ask clients to compress their builder calls with gzip, or not. */
+  public void requestGzip(boolean requested) {
+    this.gzip = requested;
   }
 
   /** Accepts {@code token} as a user token for CreateBuild and ListProjects. */
@@ -311,16 +322,19 @@ public final class ControlPlane implements AutoCloseable {
       throw new ConnectError(ConnectCode.UNAVAILABLE, "this control plane has no builder");
     }
 
-    return GetBuildKitConnectionResponse.newBuilder()
-        .setActive(GetBuildKitConnectionResponse.ActiveConnection.newBuilder()
-            .setEndpoint(builderEndpoint().orElseThrow())
-            .setServerName(BUILDER_SERVER_NAME)
-            .setCert(Cert.newBuilder()
-                .setCert(clientCertificate.certificatePem())
-                .setKey(clientCertificate.privateKeyPem()))
-            .setCaCert(Cert.newBuilder().setCert(authority.certificatePem()))
-            .setIdentity(GetBuildKitConnectionResponse.ActiveConnection.Identity.getDefaultInstance()))
-        .build();
+    var active = GetBuildKitConnectionResponse.ActiveConnection.newBuilder()
+        .setEndpoint(builderEndpoint().orElseThrow())
+        .setServerName(BUILDER_SERVER_NAME)
+        .setCert(Cert.newBuilder()
+            .setCert(clientCertificate.certificatePem())
+            .setKey(clientCertificate.privateKeyPem()))
+        .setCaCert(Cert.newBuilder().setCert(authority.certificatePem()));
+    if (gzip) {
+      active.setGzip(GetBuildKitConnectionResponse.ActiveConnection.Gzip.getDefaultInstance());
+    } else {
+      active.setIdentity(GetBuildKitConnectionResponse.ActiveConnection.Identity.getDefaultInstance());
+    }
+    return GetBuildKitConnectionResponse.newBuilder().setActive(active).build();
   }
 
   private ReportBuildHealthResponse reportBuildHealth(ReportBuildHealthRequest request, CallContext context) {

@@ -6,7 +6,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 
-/** Sends every call's messages gzip-compressed; grpc-java's default registry provides the codec. */
+/** An interceptor that sends every call's messages gzip-compressed, with grpc-java's built-in codec. */
 final class GzipCalls implements ClientInterceptor {
 
   @Override

@@ -26,16 +26,7 @@ class BakeCommandIT {
   @TempDir Path work;
 
   private static LocalEngine.Run bake(Path workingDirectory, String... args) {
-    Map<String, String> environment = LocalEngine.environment();
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    var invocation = new Invocation(environment, workingDirectory, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
-    String[] command = new String[args.length + 1];
-    command[0] = "bake";
-    System.arraycopy(args, 0, command, 1, args.length);
-    int exitCode = Main.run(command, invocation, new BuildRunner(), new BakeRunner());
-    return new LocalEngine.Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return LocalEngine.bake(workingDirectory, Map.of(), args);
   }
 
   private void write(String name, String content) throws IOException {

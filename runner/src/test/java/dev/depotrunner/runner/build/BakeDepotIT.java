@@ -63,18 +63,7 @@ class BakeDepotIT {
   }
 
   private LocalEngine.Run bake(String... args) {
-    Map<String, String> environment = LocalEngine.environment();
-    environment.put("DEPOT_API_URL", depot.url().toString());
-    environment.put("DEPOT_TOKEN", TOKEN);
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    var invocation = new Invocation(environment, work, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false, false);
-    String[] command = new String[args.length + 1];
-    command[0] = "bake";
-    System.arraycopy(args, 0, command, 1, args.length);
-    int exitCode = Main.run(command, invocation, new BuildRunner(), new BakeRunner());
-    return new LocalEngine.Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return LocalEngine.bake(work, Map.of("DEPOT_API_URL", depot.url().toString(), "DEPOT_TOKEN", TOKEN), args);
   }
 
   private void write(String name, String content) throws IOException {

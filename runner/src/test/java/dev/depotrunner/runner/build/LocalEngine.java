@@ -75,6 +75,22 @@ final class LocalEngine {
     return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Runs {@code depot bake ARGS} in this JVM with the local engine's environment plus {@code extra}. */
+  static Run bake(Path workingDirectory, Map<String, String> extra, String... args) {
+    Map<String, String> environment = environment();
+    environment.putAll(extra);
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    var invocation = new Invocation(environment, workingDirectory, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        false, false);
+    String[] command = new String[args.length + 1];
+    command[0] = "bake";
+    System.arraycopy(args, 0, command, 1, args.length);
+    int exitCode = Main.run(command, invocation, new BuildRunner(), new BakeRunner());
+    return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
   static Run depot(Path workingDirectory, String... args) {
     return depot(workingDirectory, Map.of(), args);
   }

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs one {@code depot build} on a Depot builder: creates the build through Depot's API, waits for its
  * BuildKit builder, connects with the mutual TLS certificates Depot returns, reports health while the
  * build runs, and finishes every build it created with success, the error, or cancellation. A failed
- * FinishBuild call becomes a warning notice.
+ * FinishBuild call becomes a warning notice. With {@code --save}, the image is also pushed to the
+ * registry that CreateBuild returns (see {@link SavedImage}).
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler; the build is then
  * finished as cancelled.
@@ -112,9 +113,7 @@ public final class DepotBuildStep {
       announce(depotBuild.url(), options);
 
       try {
-        Optional<SavedImage> saved = options.save()
-            ? Optional.of(SavedImage.add(options, depotBuild.response(), depotBuild.projectId(), Optional.empty()))
-            : Optional.empty();
+        Optional<SavedImage> saved = savedImage(options, depotBuild);
         BuildResult result = buildOnBuilder(depotBuild, saved.map(SavedImage::options).orElse(options),
             saved.map(SavedImage::credentials).orElse(Map.of()));
         depotBuild.succeeded();
@@ -163,6 +162,14 @@ public final class DepotBuildStep {
       return;
     }
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, "Build: " + buildUrl));
+  }
+
+  private static Optional<SavedImage> savedImage(BuildOptions options, DepotBuild depotBuild)
+      throws BuildStepException {
+    if (!options.save()) {
+      return Optional.empty();
+    }
+    return Optional.of(SavedImage.add(options, depotBuild.response(), depotBuild.projectId(), Optional.empty()));
   }
 
   /** Shows how to pull and push a saved build, under the same conditions as the build's page. */

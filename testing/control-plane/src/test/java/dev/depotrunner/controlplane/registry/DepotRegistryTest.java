@@ -84,6 +84,19 @@ class DepotRegistryTest {
   }
 
   @Test
+  void pullInfoOfAddedImageKeepsGivenCredentials() throws Exception {
+    registry.addBuildImage("build-added", HOST + "/seeded:1");
+
+    GetPullInfoResponse pull = api.getPullInfo(
+        GetPullInfoRequest.newBuilder().setBuildId("build-added").build(), ApiToken.of(TOKEN));
+
+    assertEquals(HOST + "/seeded:1", pull.getReference());
+    assertEquals("pull-user", pull.getUsername());
+    assertEquals("pull-password", pull.getPassword());
+    assertTrue(registry.allows("pull-user", "pull-password", "seeded", "push"));
+  }
+
+  @Test
   void buildWithoutSaveHasNoTags() throws Exception {
     registry.saveBuildsIn(HOST);
 

@@ -130,7 +130,7 @@ public final class AuthProvider extends AuthGrpc.AuthImplBase {
       reject(responseObserver, Status.UNAVAILABLE, "FetchToken", request.getHost(), e);
       return;
     } catch (TokenFetchException e) {
-      reject(responseObserver, statusFor(e), "FetchToken", request.getHost(), e);
+      reject(responseObserver, statusFor(e), "FetchToken", request.getHost(), e, describe(request.getHost(), e));
       return;
     }
 
@@ -258,9 +258,26 @@ public final class AuthProvider extends AuthGrpc.AuthImplBase {
   /** Logs a failed call and returns its status to the builder. */
   private static void reject(
       StreamObserver<?> responseObserver, Status status, String method, String host, Exception e) {
+    reject(responseObserver, status, method, host, e, e.getMessage());
+  }
+
+  private static void reject(
+      StreamObserver<?> responseObserver, Status status, String method, String host, Exception e,
+      String description) {
     LOG.log(System.Logger.Level.WARNING, method + " for " + host + " failed: " + e.getMessage());
-    responseObserver.onError(
-        status.withDescription(e.getMessage()).withCause(e).asRuntimeException());
+    responseObserver.onError(status.withDescription(description).withCause(e).asRuntimeException());
+  }
+
+  /**
+   * Names the registry in a token failure, because BuildKit shows the description as the build's
+   * error and the token endpoint's address alone does not say which registry's credentials failed.
+   */
+  private static String describe(String host, TokenFetchException e) {
+    String description = "registry " + host + ": " + e.getMessage();
+    if (e.statusCode() == 401 || e.statusCode() == 403) {
+      description += "; check the credentials for " + host;
+    }
+    return description;
   }
 
   private record CachedCredentials(RegistryCredentials credentials, Instant created) {}

@@ -301,6 +301,8 @@ class AuthProviderTest {
     assertEquals(Status.Code.UNAUTHENTICATED, failure.getStatus().getCode());
     assertTrue(failure.getMessage().contains("401"), failure.getMessage());
     assertTrue(failure.getMessage().contains(tokenServer.url("/token")), failure.getMessage());
+    assertTrue(failure.getMessage().contains("registry basic.example: "), failure.getMessage());
+    assertTrue(failure.getMessage().contains("check the credentials for basic.example"), failure.getMessage());
     assertFalse(failure.getMessage().contains("s3cret-pass"), failure.getMessage());
   }
 

@@ -6,6 +6,7 @@ import dev.depotrunner.buildkit.SolveCancelledException;
 import dev.depotrunner.buildkit.SolveFailedException;
 import dev.depotrunner.buildkit.auth.AuthProvider;
 import dev.depotrunner.buildkit.auth.AuthProviderOptions;
+import dev.depotrunner.buildkit.auth.RegistryCredentials;
 import dev.depotrunner.buildkit.content.ContentStoreException;
 import dev.depotrunner.buildkit.content.ContentStores;
 import dev.depotrunner.buildkit.filesync.DockerIgnore;
@@ -99,6 +100,17 @@ public final class BuildStep {
   /** Builds the image described by {@code options} on the builder behind {@code connection}. */
   public BuildResult run(BuildOptions options, BuilderConnection connection)
       throws BuildStepException, InterruptedException {
+    return run(options, connection, Map.of());
+  }
+
+  /**
+   * Builds like {@link #run(BuildOptions, BuilderConnection)}, and serves {@code registryCredentials}
+   * (by registry host) to the builder ahead of the docker config, such as the credentials of Depot's
+   * registry for a saved build.
+   */
+  public BuildResult run(
+      BuildOptions options, BuilderConnection connection, Map<String, RegistryCredentials> registryCredentials)
+      throws BuildStepException, InterruptedException {
     var client = new BuildKitClient(connection);
     SolvePlanBuilderProfile profile = describeBuilder(client, connection);
     SolvePlan plan = plan(options, profile);
@@ -108,7 +120,7 @@ public final class BuildStep {
 
     var engine = new EngineTransfers(listener, environment);
     ContentStores stores = prepareContentStores(plan);
-    Session session = openSession(plan, stores, options, engine);
+    Session session = openSession(plan, stores, options, engine, registryCredentials);
     SolveRequest request = solveRequest(plan, stores);
 
     Map<String, String> exporterResponse;
@@ -266,8 +278,9 @@ public final class BuildStep {
     return entries.stream().map(SolvePlan::toProto).toList();
   }
 
-  private Session openSession(SolvePlan plan, ContentStores stores, BuildOptions options, EngineTransfers engine)
-      throws BuildStepException {
+  private Session openSession(
+      SolvePlan plan, ContentStores stores, BuildOptions options, EngineTransfers engine,
+      Map<String, RegistryCredentials> registryCredentials) throws BuildStepException {
     String sharedKey = plan.sharedKey().map(key -> key + ":" + machineId).orElse(machineId);
     var session = Session.builder(plan.sharedKey().orElse("depot-build")).sharedKey(sharedKey);
 
@@ -277,7 +290,11 @@ public final class BuildStep {
     }
     fileSendTargets(plan, engine).ifPresent(session::service);
     stores.service().ifPresent(session::service);
-    session.service(AuthProvider.create(AuthProviderOptions.fromEnvironment(environment)));
+    AuthProviderOptions auth = AuthProviderOptions.fromEnvironment(environment);
+    for (Map.Entry<String, RegistryCredentials> entry : registryCredentials.entrySet()) {
+      auth = auth.withCredentials(entry.getKey(), entry.getValue());
+    }
+    session.service(AuthProvider.create(auth));
 
     try {
       List<SecretSpec> secrets = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.depotrunner.steps.depot;
 
 import dev.depotrunner.buildkit.SolveCancelledException;
+import dev.depotrunner.buildkit.auth.RegistryCredentials;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
@@ -28,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs one {@code depot build} on a Depot builder: creates the build through Depot's API, waits for its
  * BuildKit builder, connects with the mutual TLS certificates Depot returns, reports health while the
  * build runs, and finishes every build it created with success, the error, or cancellation. A failed
- * FinishBuild call becomes a warning notice.
+ * FinishBuild call becomes a warning notice. With {@code --save}, the image is also pushed to the
+ * registry that CreateBuild returns (see {@link SavedImage}).
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler; the build is then
  * finished as cancelled.
@@ -111,9 +113,12 @@ public final class DepotBuildStep {
       announce(depotBuild.url(), options);
 
       try {
-        BuildResult result = buildOnBuilder(depotBuild, options);
+        Optional<SavedImage> saved = savedImage(options, depotBuild);
+        BuildResult result = buildOnBuilder(depotBuild, saved.map(SavedImage::options).orElse(options),
+            saved.map(SavedImage::credentials).orElse(Map.of()));
         depotBuild.succeeded();
         recordInMetadata(options, depotBuild.id(), depotBuild.projectId());
+        saved.ifPresent(image -> printUsage(image, depotBuild, options));
         return new DepotBuildResult(result, depotBuild.id(), depotBuild.url(), depotBuild.projectId());
       } catch (BuildStepException e) {
         if (causedByCancel(e)) {
@@ -153,14 +158,37 @@ public final class DepotBuildStep {
 
   /** Shows the build's page, unless {@code DEPOT_NO_SUMMARY_LINK} is set or progress is quiet. */
   private void announce(String buildUrl, BuildOptions options) {
-    boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
-    if (buildUrl.isEmpty() || quiet || !environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty()) {
+    if (buildUrl.isEmpty() || !showsSummary(options)) {
       return;
     }
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, "Build: " + buildUrl));
   }
 
-  private BuildResult buildOnBuilder(DepotBuild depotBuild, BuildOptions options)
+  private static Optional<SavedImage> savedImage(BuildOptions options, DepotBuild depotBuild)
+      throws BuildStepException {
+    if (!options.save()) {
+      return Optional.empty();
+    }
+    return Optional.of(SavedImage.add(options, depotBuild.response(), depotBuild.projectId(), Optional.empty()));
+  }
+
+  /** Shows how to pull and push a saved build, under the same conditions as the build's page. */
+  private void printUsage(SavedImage saved, DepotBuild depotBuild, BuildOptions options) {
+    if (!showsSummary(options)) {
+      return;
+    }
+    for (String line : saved.usage(depotBuild.projectId(), depotBuild.id())) {
+      listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, line));
+    }
+  }
+
+  private boolean showsSummary(BuildOptions options) {
+    boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
+    return !quiet && environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty();
+  }
+
+  private BuildResult buildOnBuilder(
+      DepotBuild depotBuild, BuildOptions options, Map<String, RegistryCredentials> registryCredentials)
       throws BuildStepException, InterruptedException {
     BuilderConnection connection;
     try {
@@ -178,7 +206,7 @@ public final class DepotBuildStep {
       if (cancelled) {
         step.cancel();
       }
-      return step.run(options, connection);
+      return step.run(options, connection, registryCredentials);
     } finally {
       running.set(null);
     }

@@ -10,6 +10,7 @@ import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectCode;
 import dev.depotrunner.depotapi.ConnectMethod;
 import dev.depotrunner.depotapi.ProjectsService;
+import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
 import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
 import dev.depotrunner.depotapi.proto.cli.v1.Cert;
 import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildRequest;
@@ -38,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * A loopback stand-in for Depot's control plane, for tests: its build and projects API over Connect,
@@ -79,6 +81,7 @@ public final class ControlPlane implements AutoCloseable {
   private volatile Duration pendingWait = Duration.ofMillis(200);
   private volatile Instant cancelsAt;
   private volatile boolean gzip;
+  private volatile BiConsumer<DepotBuild, CreateBuildResponse.Builder> saveRegistry;
 
   private ControlPlane(
       ConnectServer server,
@@ -197,6 +200,15 @@ public final class ControlPlane implements AutoCloseable {
     this.cancelsAt = at;
   }
 
+  /**
+   * Sets what CreateBuild adds to the response of a build with {@code save}: the tags and registry
+   * credentials of the saved image, such as {@code DepotRegistry.saveBuildsIn} adds. Without one,
+   * CreateBuild rejects {@code save}, so that no client falls back to Depot's own registry.
+   */
+  public void saveBuildsWith(BiConsumer<DepotBuild, CreateBuildResponse.Builder> registry) {
+    this.saveRegistry = registry;
+  }
+
   /** Makes the next call of {@code method} fail with {@code code}, without running its handler. */
   public void failNext(ConnectMethod<?, ?> method, ConnectCode code, String message) {
     server.failNext(method, code, message);
@@ -289,16 +301,31 @@ public final class ControlPlane implements AutoCloseable {
     String id = "build" + buildCount.incrementAndGet() + "-" + randomHex(4);
     String url = url() + "/orgs/" + ORGANIZATION_ID + "/projects/" + projectId + "/builds/" + id;
     var build = new DepotBuild(id, "build-token-" + randomHex(16), projectId, url, request);
-    builds.put(id, build);
-    buildOrder.add(build);
-
-    return CreateBuildResponse.newBuilder()
+    var response = CreateBuildResponse.newBuilder()
         .setBuildId(id)
         .setBuildToken(build.token())
         .setBuildUrl(url)
         .setProjectId(projectId)
-        .setRegistry(Registry.getDefaultInstance())
-        .build();
+        .setRegistry(Registry.getDefaultInstance());
+    addSavedImage(build, response);
+
+    builds.put(id, build);
+    buildOrder.add(build);
+    return response.build();
+  }
+
+  private void addSavedImage(DepotBuild build, CreateBuildResponse.Builder response) {
+    boolean save = build.request().getOptionsList().stream()
+        .anyMatch(BuildOptions::getSave);
+    if (!save) {
+      return;
+    }
+    BiConsumer<DepotBuild, CreateBuildResponse.Builder> registry = saveRegistry;
+    if (registry == null) {
+      throw new ConnectError(ConnectCode.FAILED_PRECONDITION,
+          "this control plane has no registry for saved builds; set one with saveBuildsWith");
+    }
+    registry.accept(build, response);
   }
 
   private GetBuildKitConnectionResponse getBuildKitConnection(GetBuildKitConnectionRequest request, CallContext context) {

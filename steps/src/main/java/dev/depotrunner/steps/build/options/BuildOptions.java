@@ -114,6 +114,53 @@ public final class BuildOptions implements AutoCloseable {
     this.temporaryDirectories = List.copyOf(result.temporaryDirectories);
   }
 
+  /** Copies {@code source} with other tags and outputs; the copy owns no temporary folders. */
+  private BuildOptions(BuildOptions source, List<ImageReference> tags, List<OutputSpec> outputs) {
+    this.context = source.context;
+    this.dockerfile = source.dockerfile;
+    this.tags = List.copyOf(tags);
+    this.buildArgs = source.buildArgs;
+    this.labels = source.labels;
+    this.platforms = source.platforms;
+    this.target = source.target;
+    this.noCache = source.noCache;
+    this.noCacheFilter = source.noCacheFilter;
+    this.pull = source.pull;
+    this.outputs = List.copyOf(outputs);
+    this.push = source.push;
+    this.load = source.load;
+    this.cacheFrom = source.cacheFrom;
+    this.cacheTo = source.cacheTo;
+    this.buildContexts = source.buildContexts;
+    this.attests = source.attests;
+    this.annotations = source.annotations;
+    this.extraHosts = source.extraHosts;
+    this.network = source.network;
+    this.shmSize = source.shmSize;
+    this.ulimits = source.ulimits;
+    this.cgroupParent = source.cgroupParent;
+    this.allow = source.allow;
+    this.secrets = source.secrets;
+    this.ssh = source.ssh;
+    this.imageIdFile = source.imageIdFile;
+    this.metadataFile = source.metadataFile;
+    this.progress = source.progress;
+    this.quiet = source.quiet;
+    this.defaultAttestations = source.defaultAttestations;
+    this.defaultLoad = source.defaultLoad;
+    this.project = source.project;
+    this.token = source.token;
+    this.save = source.save;
+    this.saveTags = source.saveTags;
+    this.buildPlatform = source.buildPlatform;
+    this.lint = source.lint;
+    this.lintFailOn = source.lintFailOn;
+    this.sbomDirectory = source.sbomDirectory;
+    this.builderEndpoint = source.builderEndpoint;
+    this.warnings = source.warnings;
+    this.temporaryDirectories = List.of();
+  }
+
   /** Starts collecting raw flag values. */
   public static Builder builder() {
     return new Builder();
@@ -333,6 +380,15 @@ public final class BuildOptions implements AutoCloseable {
   /** Things the user should know that did not stop the build, one line each. */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /**
+   * Returns a copy with {@code tags} and {@code outputs} in place of these, such as a Depot build
+   * with its save export added. The copy shares the stdin folders but does not delete them, so close
+   * this instance, not the copy.
+   */
+  public BuildOptions withTagsAndOutputs(List<ImageReference> tags, List<OutputSpec> outputs) {
+    return new BuildOptions(this, tags, outputs);
   }
 
   /** Deletes the temporary folders that hold what was read from stdin. */

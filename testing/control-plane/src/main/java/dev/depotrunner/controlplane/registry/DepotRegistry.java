@@ -6,6 +6,8 @@ import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectCode;
 import dev.depotrunner.depotapi.PushService;
+import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
+import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishPushResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
@@ -14,10 +16,16 @@ import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushResponse;
+import dev.depotrunner.controlplane.DepotBuild;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,9 +36,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each push. The images
  * themselves live in a real registry, such as the token registry of scripts/local-env with a
  * {@link RegistryTokenIssuer} that accepts the same credentials.
+ *
+ * <p>With {@link #saveBuildsIn}, builds created with {@code save} are saved in that registry:
+ * CreateBuild returns their tags and credentials, and {@link #acceptsCredentials} and {@link
+ * #allows} are the issuer's rules for them.
  */
 public final class DepotRegistry {
 
+  /** The user name of every credential for saved builds, as Depot's registry takes its tokens. */
+  public static final String TOKEN_USER = "x-token";
+
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+
+  private final ControlPlane depot;
   private final String userToken;
   private final String pullUsername;
   private final String pullPassword;
@@ -41,8 +59,15 @@ public final class DepotRegistry {
   private final List<GetPullTokenRequest> pullTokenRequests = new CopyOnWriteArrayList<>();
   private final List<String> pullTokens = new CopyOnWriteArrayList<>();
   private final SecureRandom random = new SecureRandom();
+  private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+  private final Map<String, String> pullPasswords = new ConcurrentHashMap<>();
+  private volatile boolean wrongSaveCredentials;
 
-  private DepotRegistry(String userToken, String pullUsername, String pullPassword) {
+  /** The repository and actions that one registry password of a saved build may use. */
+  private record Grant(String repository, Set<String> actions) {}
+
+  private DepotRegistry(ControlPlane depot, String userToken, String pullUsername, String pullPassword) {
+    this.depot = depot;
     this.userToken = userToken;
     this.pullUsername = pullUsername;
     this.pullPassword = pullPassword;
@@ -54,7 +79,7 @@ public final class DepotRegistry {
    */
   public static DepotRegistry serve(
       ControlPlane depot, String userToken, String pullUsername, String pullPassword) {
-    DepotRegistry registry = new DepotRegistry(userToken, pullUsername, pullPassword);
+    DepotRegistry registry = new DepotRegistry(depot, userToken, pullUsername, pullPassword);
     depot.handle(BuildService.GET_PULL_INFO, registry::getPullInfo);
     depot.handle(BuildService.GET_PULL_TOKEN, registry::getPullToken);
     depot.handle(PushService.START_PUSH, registry::startPush);
@@ -65,6 +90,96 @@ public final class DepotRegistry {
   /** Makes GetPullInfo of {@code buildId} return {@code reference}, such as {@code host/repo:tag}. */
   public void addBuildImage(String buildId, String reference) {
     images.put(buildId, reference);
+  }
+
+  /**
+   * Saves builds created with {@code save} in {@code registryHost}, such as {@code 127.0.0.1:5002}.
+   * CreateBuild returns the tags {@code <host>/<project>:<build id>} and {@code
+   * <host>/<project>:<save tag>} for each save tag, and a credential for the host (base64 of
+   * {@code x-token:<password>}) that may push and pull the project's repository. GetPullInfo of the
+   * build then returns the build id tag with a password that may pull it.
+   */
+  public void saveBuildsIn(String registryHost) {
+    depot.saveBuildsWith((build, response) -> save(registryHost, build, response));
+  }
+
+  /**
+   * Makes CreateBuild return a save credential that {@link #acceptsCredentials} rejects, for
+   * tests of a failed save; false returns valid ones again.
+   */
+  public void returnWrongSaveCredentials(boolean wrong) {
+    this.wrongSaveCredentials = wrong;
+  }
+
+  /**
+   * Returns whether a token issuer should sign in {@code user} with {@code password}: the pull
+   * credentials given to {@link #serve}, or a password created for a saved build.
+   */
+  public boolean acceptsCredentials(String user, String password) {
+    if (user.equals(pullUsername) && password.equals(pullPassword)) {
+      return true;
+    }
+    return user.equals(TOKEN_USER) && grants.containsKey(password);
+  }
+
+  /**
+   * Returns whether {@code user} with {@code password} may take {@code action} on {@code
+   * repository}: the pull credentials given to {@link #serve} may take every action, a saved
+   * build's password only what was granted on its project's repository.
+   */
+  public boolean allows(String user, String password, String repository, String action) {
+    if (user.equals(pullUsername) && password.equals(pullPassword)) {
+      return true;
+    }
+    Grant grant = user.equals(TOKEN_USER) ? grants.get(password) : null;
+    return grant != null && grant.repository().equals(repository) && grant.actions().contains(action);
+  }
+
+  private void save(String registryHost, DepotBuild build, CreateBuildResponse.Builder response) {
+    String repository = build.projectId();
+    List<String> tags = new ArrayList<>();
+    tags.add(registryHost + "/" + repository + ":" + build.id());
+    for (BuildOptions options : build.request().getOptionsList()) {
+      for (String saveTag : options.getSaveTagsList()) {
+        if (saveTag.isEmpty()) {
+          continue;
+        }
+        if (!TAG.matcher(saveTag).matches()) {
+          throw new ConnectError(ConnectCode.INVALID_ARGUMENT, "invalid save tag " + saveTag
+              + ": a tag has up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+        }
+        String tag = registryHost + "/" + repository + ":" + saveTag;
+        if (!tags.contains(tag)) {
+          tags.add(tag);
+        }
+      }
+    }
+
+    String savePassword = wrongSaveCredentials ? "wrong-" + randomHex(8) : grant(repository, Set.of("pull", "push"));
+    String pullPassword = grant(repository, Set.of("pull"));
+    for (String tag : tags) {
+      response.addAdditionalTags(CreateBuildResponse.Tag.newBuilder().setTag(tag).setPush(true));
+    }
+    response.addAdditionalCredentials(CreateBuildResponse.Credential.newBuilder()
+        .setHost(registryHost)
+        .setToken(Base64.getEncoder().encodeToString(
+            (TOKEN_USER + ":" + savePassword).getBytes(StandardCharsets.UTF_8))));
+
+    images.put(build.id(), tags.get(0));
+    pullPasswords.put(build.id(), pullPassword);
+  }
+
+  /** Creates a password that may take {@code actions} on {@code repository}. */
+  private String grant(String repository, Set<String> actions) {
+    String password = "registry-token-" + randomHex(16);
+    grants.put(password, new Grant(repository, actions));
+    return password;
+  }
+
+  private String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    this.random.nextBytes(random);
+    return HexFormat.of().formatHex(random);
   }
 
   /** Returns the StartPush requests received so far. */
@@ -95,9 +210,7 @@ public final class DepotRegistry {
     if (!request.getBuildId().isEmpty() && !images.containsKey(request.getBuildId())) {
       throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
     }
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    String token = "pull-token-" + HexFormat.of().formatHex(bytes);
+    String token = "pull-token-" + randomHex(16);
     pullTokenRequests.add(request);
     pullTokens.add(token);
     return GetPullTokenResponse.newBuilder().setToken(token).build();
@@ -109,10 +222,11 @@ public final class DepotRegistry {
     if (reference == null) {
       throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
     }
+    String savedPassword = pullPasswords.get(request.getBuildId());
     return GetPullInfoResponse.newBuilder()
         .setReference(reference)
-        .setUsername(pullUsername)
-        .setPassword(pullPassword)
+        .setUsername(savedPassword == null ? pullUsername : TOKEN_USER)
+        .setPassword(savedPassword == null ? pullPassword : savedPassword)
         .build();
   }
 

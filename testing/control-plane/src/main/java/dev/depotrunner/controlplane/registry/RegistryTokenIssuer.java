@@ -46,8 +46,9 @@ import java.util.function.BiPredicate;
  * carry the issuer's certificate in their {@code x5c} header, so a registry whose {@code
  * rootcertbundle} contains that certificate accepts them.
  *
- * <p>Every user that {@code credentials} accepts gets every requested action. A request without
- * credentials, or with credentials that {@code credentials} rejects, gets 401.
+ * <p>A user that {@code credentials} accepts gets each requested action that {@code
+ * repositoryAccess} allows; without that rule, every requested action. A request without credentials,
+ * or with credentials that {@code credentials} rejects, gets 401.
  */
 public final class RegistryTokenIssuer implements HttpHandler {
 
@@ -61,8 +62,23 @@ public final class RegistryTokenIssuer implements HttpHandler {
   private final ECPrivateKey key;
   private final X509Certificate certificate;
   private final BiPredicate<String, String> credentials;
+  private final RepositoryAccess repositoryAccess;
   private final Duration lifetime;
   private final AtomicInteger issued = new AtomicInteger();
+
+  /** Decides whether an authenticated user may take one action on one repository. */
+  @FunctionalInterface
+  public interface RepositoryAccess {
+
+    /** Grants every action on every repository. */
+    RepositoryAccess ALL = (user, password, repository, action) -> true;
+
+    /**
+     * Returns whether the user that signed in with {@code password} may take {@code action} (such
+     * as {@code pull} or {@code push}) on {@code repository}.
+     */
+    boolean allows(String user, String password, String repository, String action);
+  }
 
   public RegistryTokenIssuer(
       String issuer,
@@ -71,11 +87,23 @@ public final class RegistryTokenIssuer implements HttpHandler {
       X509Certificate certificate,
       BiPredicate<String, String> credentials,
       Duration lifetime) {
+    this(issuer, service, key, certificate, credentials, RepositoryAccess.ALL, lifetime);
+  }
+
+  public RegistryTokenIssuer(
+      String issuer,
+      String service,
+      ECPrivateKey key,
+      X509Certificate certificate,
+      BiPredicate<String, String> credentials,
+      RepositoryAccess repositoryAccess,
+      Duration lifetime) {
     this.issuer = Objects.requireNonNull(issuer);
     this.service = Objects.requireNonNull(service);
     this.key = Objects.requireNonNull(key);
     this.certificate = Objects.requireNonNull(certificate);
     this.credentials = Objects.requireNonNull(credentials);
+    this.repositoryAccess = Objects.requireNonNull(repositoryAccess);
     this.lifetime = Objects.requireNonNull(lifetime);
   }
 
@@ -87,12 +115,25 @@ public final class RegistryTokenIssuer implements HttpHandler {
   public static RegistryTokenIssuer fromLocalEnv(
       Map<String, String> environment, BiPredicate<String, String> credentials)
       throws IOException {
+    return fromLocalEnv(environment, credentials, RepositoryAccess.ALL);
+  }
+
+  /**
+   * Creates the issuer that the token registry of scripts/local-env trusts, granting only what
+   * {@code repositoryAccess} allows.
+   */
+  public static RegistryTokenIssuer fromLocalEnv(
+      Map<String, String> environment,
+      BiPredicate<String, String> credentials,
+      RepositoryAccess repositoryAccess)
+      throws IOException {
     return new RegistryTokenIssuer(
         required(environment, "DEPOT_RUNNER_TOKEN_ISSUER"),
         required(environment, "DEPOT_RUNNER_TOKEN_SERVICE"),
         readKey(Path.of(required(environment, "DEPOT_RUNNER_TOKEN_ISSUER_KEY"))),
         readCertificate(Path.of(required(environment, "DEPOT_RUNNER_TOKEN_ISSUER_CERT"))),
         credentials,
+        repositoryAccess,
         Duration.ofMinutes(5));
   }
 
@@ -120,8 +161,8 @@ public final class RegistryTokenIssuer implements HttpHandler {
         return;
       }
 
-      String user = authenticatedUser(exchange.getRequestHeaders().getFirst("Authorization"));
-      if (user == null) {
+      Login login = login(exchange.getRequestHeaders().getFirst("Authorization"));
+      if (login == null) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + service + "\"");
         respond(exchange, 401, "{\"details\":\"invalid or missing credentials\"}");
         return;
@@ -134,7 +175,8 @@ public final class RegistryTokenIssuer implements HttpHandler {
         return;
       }
 
-      String token = issue(user, access(query.getOrDefault("scope", List.of())));
+      List<Map<String, Object>> access = granted(login, access(query.getOrDefault("scope", List.of())));
+      String token = issue(login.user(), access);
       Instant now = Instant.now();
       respond(exchange, 200, "{\"token\":\"" + token + "\",\"access_token\":\"" + token
           + "\",\"expires_in\":" + lifetime.toSeconds() + ",\"issued_at\":\"" + now + "\"}");
@@ -196,7 +238,35 @@ public final class RegistryTokenIssuer implements HttpHandler {
     return access;
   }
 
-  private String authenticatedUser(String authorization) {
+  /** Keeps of each requested claim the actions that the repository access allows {@code login}. */
+  private List<Map<String, Object>> granted(Login login, List<Map<String, Object>> requested) {
+    List<Map<String, Object>> granted = new ArrayList<>();
+    for (Map<String, Object> claim : requested) {
+      String repository = (String) claim.get("name");
+      @SuppressWarnings("unchecked")
+      List<String> actions = (List<String>) claim.get("actions");
+      List<String> allowed = actions.stream()
+          .filter(action -> repositoryAccess.allows(login.user(), login.password(), repository, action))
+          .toList();
+      if (allowed.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> grantedClaim = new LinkedHashMap<>(claim);
+      grantedClaim.put("actions", allowed);
+      granted.add(grantedClaim);
+    }
+    return granted;
+  }
+
+  /** A user and the password it signed in with; {@link #toString()} hides the password. */
+  private record Login(String user, String password) {
+    @Override
+    public String toString() {
+      return "Login[user=" + user + "]";
+    }
+  }
+
+  private Login login(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       return null;
     }
@@ -213,7 +283,8 @@ public final class RegistryTokenIssuer implements HttpHandler {
       return null;
     }
     String user = pair.substring(0, colon);
-    return credentials.test(user, pair.substring(colon + 1)) ? user : null;
+    String password = pair.substring(colon + 1);
+    return credentials.test(user, password) ? new Login(user, password) : null;
   }
 
   private static Map<String, List<String>> query(String rawQuery) {

@@ -196,6 +196,43 @@ class SaveIT {
   }
 
   @Test
+  void bakeSaveTagsEachTarget() throws Exception {
+    for (String target : List.of("api", "web")) {
+      Files.createDirectories(work.resolve(target));
+      Files.writeString(work.resolve(target).resolve("Dockerfile"), "FROM scratch\nCOPY greeting /greeting\n");
+      Files.writeString(work.resolve(target).resolve("greeting"), target + " " + System.nanoTime() + "\n");
+    }
+    Files.writeString(work.resolve("docker-bake.hcl"), """
+        group "default" {
+          targets = ["api", "web"]
+        }
+        target "api" {
+          context = "api"
+        }
+        target "web" {
+          context = "web"
+        }
+        """);
+    Path metadataFile = work.resolve("bake-metadata.json");
+    int buildsBefore = depot.builds().size();
+
+    var run = LocalEngine.bake(work, depotEnvironment(), "--project", project, "--progress=plain", "--save",
+        "--save-tag", "bake", "--metadata-file", metadataFile.toString());
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    DepotBuild build = onlyNewBuild(buildsBefore);
+    assertEquals(FinishBuildRequest.ResultCase.SUCCESS, build.awaitResult(Duration.ofSeconds(5)).getResultCase());
+    assertTrue(run.stderr().contains("Saved targets: api,web"), run.stderr());
+    JsonNode metadata = JSON.readTree(metadataFile.toFile());
+    for (String target : List.of("api", "web")) {
+      String digest = metadata.path(target).path("containerimage.digest").asText();
+      assertEquals(digest, savedDigest(build.id() + "-" + target), target);
+      assertEquals(digest, savedDigest("bake-" + target), target);
+      assertTrue(run.stderr().contains("docker pull " + savedTag("bake-" + target)), run.stderr());
+    }
+  }
+
+  @Test
   void wrongSaveCredentialsFailInOneLine() throws Exception {
     Path context = context("FROM scratch\nCOPY greeting /greeting\n");
     Files.writeString(context.resolve("greeting"), "denied " + System.nanoTime() + "\n");

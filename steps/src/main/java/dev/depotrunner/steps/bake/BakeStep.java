@@ -175,7 +175,8 @@ public final class BakeStep {
         step.cancel();
       }
       try {
-        return step.run(options, builders.connectionFor(target.name));
+        TargetBuilders.TargetBuild prepared = builders.prepare(target.name, options);
+        return step.run(prepared.options(), builders.connectionFor(target.name), prepared.credentials());
       } catch (BuildStepException e) {
         String message = e.getMessage().startsWith("failed to build: ")
             ? e.getMessage().substring("failed to build: ".length())

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * one Depot build whose CreateBuild request lists its targets, as the Depot CLI does. Every target starts
  * at once; a target connects to its project's builder for its builder platform, so targets of one
  * project share a builder. The first failure cancels the rest, and every build is finished: success,
- * the error for the failing target's build, cancelled for the others.
+ * the error for the failing target's build, cancelled for the others. With {@code --save}, each target
+ * is also pushed to the project's Depot registry under the build's saved tags suffixed with its name.
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler.
  */
@@ -49,6 +50,7 @@ public final class DepotBakeStep {
   private final BakeStep bake;
   private final List<DepotBuild> builds = new CopyOnWriteArrayList<>();
   private final List<DepotBuildStep.CreatedBuild> created = new CopyOnWriteArrayList<>();
+  private final Map<String, SavedImage> savedImages = new ConcurrentHashMap<>();
   private volatile boolean cancelled;
 
   /**
@@ -102,9 +104,10 @@ public final class DepotBakeStep {
         project.getValue().keySet().forEach(name -> buildOfTarget.put(name, build));
       }
 
-      BakeResult result = bake.run(definition, defaults, metadataFile, builders(buildOfTarget, targets));
+      BakeResult result = bake.run(definition, defaults, metadataFile, new DepotTargets(buildOfTarget, targets));
       targetsOfBuild.keySet().forEach(DepotBuild::succeeded);
       recordInMetadata(metadataFile, targetsOfBuild);
+      targetsOfBuild.forEach((build, names) -> printSaveUsage(build, names, targets.get(names.get(0))));
       return result;
     } catch (BakeStepException e) {
       finishAfterFailure(targetsOfBuild.keySet(), buildOfTarget.get(e.target()), e.getMessage());
@@ -139,13 +142,23 @@ public final class DepotBakeStep {
   }
 
   /**
-   * Returns builders that connect each target to its build's builder of the target's platform, once per
-   * build and platform, so that targets of one project share a builder.
+   * The builders of a bake on Depot: each target connects to its build's builder of the target's
+   * platform, once per build and platform, so that targets of one project share a builder. With
+   * {@code --save}, each target's options get the save export, its tags suffixed with the target's name.
    */
-  private static TargetBuilders builders(Map<String, DepotBuild> buildOfTarget, Map<String, BuildOptions> targets) {
-    Map<String, BuilderConnection> connections = new ConcurrentHashMap<>();
-    Map<String, Object> locks = new ConcurrentHashMap<>();
-    return target -> {
+  private final class DepotTargets implements TargetBuilders {
+    private final Map<String, DepotBuild> buildOfTarget;
+    private final Map<String, BuildOptions> targets;
+    private final Map<String, BuilderConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    DepotTargets(Map<String, DepotBuild> buildOfTarget, Map<String, BuildOptions> targets) {
+      this.buildOfTarget = buildOfTarget;
+      this.targets = targets;
+    }
+
+    @Override
+    public BuilderConnection connectionFor(String target) throws BuildStepException, InterruptedException {
       DepotBuild build = buildOfTarget.get(target);
       BuilderPlatform platform = DepotBuildStep.builderPlatform(targets.get(target));
       String key = build.id() + "/" + platform;
@@ -157,7 +170,18 @@ public final class DepotBakeStep {
         }
         return connection;
       }
-    };
+    }
+
+    @Override
+    public TargetBuild prepare(String target, BuildOptions options) throws BuildStepException {
+      if (!options.save()) {
+        return new TargetBuild(options, Map.of());
+      }
+      DepotBuild build = buildOfTarget.get(target);
+      SavedImage saved = SavedImage.add(options, build.response(), build.projectId(), Optional.of(target));
+      savedImages.put(target, saved);
+      return new TargetBuild(saved.options(), saved.credentials());
+    }
   }
 
   /**
@@ -237,14 +261,49 @@ public final class DepotBakeStep {
     }
   }
 
+  /**
+   * Shows how to pull and push a build's saved targets, as the Depot CLI does after a saved bake, unless
+   * progress is quiet or {@code DEPOT_NO_SUMMARY_LINK} is set.
+   */
+  private void printSaveUsage(DepotBuild build, List<String> names, BuildOptions options) {
+    List<String> saved = names.stream().filter(savedImages::containsKey).toList();
+    if (saved.isEmpty() || !showsSummary(options)) {
+      return;
+    }
+
+    List<String> lines = new ArrayList<>();
+    lines.add("Saved target" + (saved.size() > 1 ? "s" : "") + ": " + String.join(",", saved));
+    lines.add("\tTo pull: depot pull --project " + build.projectId() + " " + build.id());
+    List<String> saveTags = saved.stream()
+        .flatMap(name -> savedImages.get(name).tags().stream())
+        .map(Object::toString)
+        .filter(tag -> !tag.contains(build.id()))
+        .distinct()
+        .toList();
+    if (!saveTags.isEmpty()) {
+      String registry = savedImages.get(saved.get(0)).tags().get(0).domain();
+      lines.add("\tTo pull save-tags:");
+      lines.add("\t\tdocker login " + registry + " -u " + SavedImage.TOKEN_USER
+          + " -p $(depot pull-token --project " + build.projectId() + ")");
+      saveTags.forEach(tag -> lines.add("\t\tdocker pull " + tag));
+    }
+    lines.add("\tTo push: depot push --project " + build.projectId() + " --target <TARGET> --tag <REPOSITORY:TAG> "
+        + build.id());
+    lines.forEach(line -> listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, line)));
+  }
+
+  private boolean showsSummary(BuildOptions options) {
+    boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
+    return !quiet && environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty();
+  }
+
   private void warn(String message) {
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.WARNING, message));
   }
 
   /** Shows a build's page, unless {@code DEPOT_NO_SUMMARY_LINK} is set or progress is quiet. */
   private void announce(DepotBuild build, BuildOptions options) {
-    boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
-    if (build.url().isEmpty() || quiet || !environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty()) {
+    if (build.url().isEmpty() || !showsSummary(options)) {
       return;
     }
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,

@@ -7,18 +7,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * The {@code depot.json} file that ties a folder to a Depot project: {@code {"id": "<project id>"}}. A
- * build finds it in its context folder or the nearest folder above; {@code depot init} writes it.
- *
- * <p>NOTE: the Depot CLI also reads {@code depot.yml} and {@code depot.yaml}; only {@code depot.json} is
- * read here.
+ * The file that ties a folder to a Depot project: {@code depot.json} with {@code {"id": "<project id>"}},
+ * or {@code depot.yml} / {@code depot.yaml} with {@code id: <project id>}. A build finds it in its context
+ * folder or the nearest folder above, looking for the three names in that order in each folder, as the
+ * Depot CLI does; {@code depot init} writes {@code depot.json}.
  */
 public final class ProjectFile {
 
   public static final String FILE_NAME = "depot.json";
+
+  /** The names looked for in each folder, in the Depot CLI's order. */
+  static final List<String> FILE_NAMES = List.of(FILE_NAME, "depot.yml", "depot.yaml");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,24 +41,29 @@ public final class ProjectFile {
   private ProjectFile() {}
 
   /**
-   * Returns the project of the nearest {@code depot.json} in {@code start} or a folder above it, or empty
-   * when there is none.
+   * Returns the project of the nearest project file in {@code start} or a folder above it, or empty when
+   * there is none.
    *
    * @throws IOException if the nearest file cannot be read, is not JSON, or has no {@code id}; the
    *     message names the file
    */
   public static Optional<Found> find(Path start) throws IOException {
     for (Path folder = start.toAbsolutePath().normalize(); folder != null; folder = folder.getParent()) {
-      Path file = folder.resolve(FILE_NAME);
-      if (Files.isRegularFile(file)) {
-        return Optional.of(new Found(read(file), file));
+      for (String name : FILE_NAMES) {
+        Path file = folder.resolve(name);
+        if (Files.isRegularFile(file)) {
+          return Optional.of(new Found(read(file), file));
+        }
       }
     }
     return Optional.empty();
   }
 
-  /** Reads the project id from a {@code depot.json}. */
+  /** Reads the project id from a project file, as JSON or, for the YAML names, as YAML. */
   static String read(Path file) throws IOException {
+    if (!file.getFileName().toString().equals(FILE_NAME)) {
+      return readYaml(file);
+    }
     JsonNode config;
     try {
       config = JSON.readTree(file.toFile());
@@ -64,6 +77,22 @@ public final class ProjectFile {
           + " write it as {\"id\": \"<project id>\"} or run depot init");
     }
     return id.asText().strip();
+  }
+
+  private static String readYaml(Path file) throws IOException {
+    Object config;
+    try {
+      config = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+    } catch (YAMLException e) {
+      throw new IOException("invalid " + file + ": it is not YAML (" + e.getMessage().lines().findFirst().orElse("")
+          + "); write it as id: <project id> or run depot init", e);
+    }
+    Object id = config instanceof Map<?, ?> map ? map.get("id") : null;
+    if (id == null || String.valueOf(id).isBlank() || id instanceof Map || id instanceof List) {
+      throw new IOException("invalid " + file + ": the id field with the project ID is missing;"
+          + " write it as id: <project id> or run depot init");
+    }
+    return String.valueOf(id).strip();
   }
 
   /**

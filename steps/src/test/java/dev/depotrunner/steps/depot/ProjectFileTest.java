@@ -57,6 +57,35 @@ class ProjectFileTest {
   }
 
   @Test
+  void find_readsYamlNames() throws IOException {
+    Path yml = Files.createDirectories(root.resolve("yml"));
+    Path yaml = Files.createDirectories(root.resolve("yaml"));
+    Files.writeString(yml.resolve("depot.yml"), "id: from-yml\n");
+    Files.writeString(yaml.resolve("depot.yaml"), "# project\nid: \"from-yaml\"\n");
+
+    assertEquals("from-yml", ProjectFile.find(yml).orElseThrow().projectId());
+    assertEquals("from-yaml", ProjectFile.find(yaml).orElseThrow().projectId());
+  }
+
+  @Test
+  void find_prefersJsonInSameFolder() throws IOException {
+    Files.writeString(root.resolve("depot.yml"), "id: from-yml\n");
+    Files.writeString(root.resolve("depot.json"), "{\"id\": \"from-json\"}");
+
+    assertEquals("from-json", ProjectFile.find(root).orElseThrow().projectId());
+  }
+
+  @Test
+  void find_rejectsYamlWithoutId() throws IOException {
+    Files.writeString(root.resolve("depot.yaml"), "name: app\n");
+
+    var error = assertThrows(IOException.class, () -> ProjectFile.find(root));
+
+    assertTrue(error.getMessage().startsWith("invalid " + root.resolve("depot.yaml")), error.getMessage());
+    assertTrue(error.getMessage().contains("the id field with the project ID is missing"), error.getMessage());
+  }
+
+  @Test
   void write_producesFileThatFindReads() throws IOException {
     Path file = ProjectFile.write(root, " p-123 ");
 

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * The file that ties a folder to a Depot project: {@code depot.json} with {@code {"id": "<project id>"}},
  * or {@code depot.yml} / {@code depot.yaml} with {@code id: <project id>}. A build finds it in its context
  * folder or the nearest folder above, looking for the three names in that order in each folder, as the
- * Depot CLI does; {@code depot init} writes {@code depot.json}.
+ * Depot CLI does. {@code depot init} writes {@code depot.json}.
  */
 public final class ProjectFile {
 

@@ -105,14 +105,14 @@ public final class BuildRunner implements BuildExecutor {
   /**
    * Returns the Depot token in the Depot CLI's order: {@code --token}, {@code DEPOT_TOKEN}, the token saved
    * by {@code depot login}, the CI's OIDC identity, then {@code DEPOT_JIT_TOKEN} and {@code DEPOT_CACHE_TOKEN}.
-   * The token is masked by the CI reporter before the identity line prints.
+   * The CI's ID token and the Depot token are masked by the CI reporter before the identity line prints.
    *
    * @throws IdentityException if the CI's identity is present but unusable, such as expired
    */
   static Optional<ApiToken> depotToken(BuildOptions options, Invocation invocation, CiReporter reporter)
       throws IdentityException {
-    var request = new CredentialRequest(
-        options.token().map(token -> token.value()), invocation.environment(), invocation.err()::println);
+    var request = new CredentialRequest(options.token().map(token -> token.value()), invocation.environment(),
+        invocation.err()::println, reporter::registerSecret);
     Optional<DepotToken> found = DepotCredentials.resolve(request);
     if (found.isEmpty()) {
       return Optional.empty();

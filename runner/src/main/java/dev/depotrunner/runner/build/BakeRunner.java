@@ -53,7 +53,7 @@ public final class BakeRunner implements BakeExecutor {
       }
       warnIfDepotRequested(checked, invocation);
       choice = BuilderSelection.choose(first, invocation.environment());
-      renderer = reporter.attach(renderer(first, definition, invocation));
+      renderer = reporter.attach(renderer(first, definition, invocation, reporter));
     } finally {
       checked.values().forEach(BuildOptions::close);
     }
@@ -97,12 +97,13 @@ public final class BakeRunner implements BakeExecutor {
   }
 
 
-  private static ProgressRenderer renderer(BuildOptions options, BakeDefinition definition, Invocation invocation) {
+  private static ProgressRenderer renderer(
+      BuildOptions options, BakeDefinition definition, Invocation invocation, CiReporter reporter) {
     ProgressMode mode = ProgressMode.valueOf(options.progress().name());
     var progressOptions = ProgressOptions.defaults()
         .withDebug(invocation.debug())
         .withMultiTarget(definition.targets().size() > 1);
-    return ProgressRenderers.create(mode, invocation.err(), ProgressRenderers.isTerminal(), progressOptions);
+    return ProgressRenderers.create(mode, reporter.output(), ProgressRenderers.isTerminal(), progressOptions);
   }
 
   private static int runWithSignals(

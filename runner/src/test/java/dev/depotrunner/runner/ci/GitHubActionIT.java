@@ -218,6 +218,34 @@ class GitHubActionIT {
   }
 
   @Test
+  void buildOutputSendsNoWorkflowCommands() throws Exception {
+    Files.writeString(workspace.resolve("app/Dockerfile"), """
+        ARG BASE
+        FROM $BASE
+        RUN echo '::error::pwned' && echo '::add-mask::x' && printf 'tail\\r::warning::pwned-after-cr\\n' \\
+            && echo %s
+        """.formatted(UUID.randomUUID()));
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("context", "app");
+    inputs.put("build-args", "BASE=" + environment().get("DEPOT_RUNNER_BASE_IMAGE"));
+
+    Run run = runAction(inputs);
+
+    assertEquals(0, run.exitCode(), run.log());
+    assertTrue(run.log().lines().anyMatch(line -> line.endsWith(" ::error::pwned")),
+        "the build printed its line:\n" + run.log());
+    assertTrue(run.log().contains("::warning::pwned-after-cr"), run.log());
+    List<String> commands = WorkflowCommands.processed(run.log());
+    assertTrue(commands.contains("::group::Build steps"), commands.toString());
+    assertTrue(commands.contains("::endgroup::"), commands.toString());
+    for (String command : commands) {
+      assertFalse(command.contains("pwned"), "the runner would run " + command + ":\n" + run.log());
+      assertFalse(command.equals("::add-mask::x"), "the runner would run " + command + ":\n" + run.log());
+    }
+    assertFalse(WorkflowCommands.endsStopped(run.log()), "commands are resumed at the end:\n" + run.log());
+  }
+
+  @Test
   void failingBuildAnnotatesLineAndFailsStep() throws Exception {
     Files.writeString(workspace.resolve("app/Dockerfile"), """
         ARG BASE

@@ -20,6 +20,12 @@ import java.util.TreeSet;
  */
 abstract class BaseReporter implements CiReporter {
 
+  /**
+   * The length below which a line of a multi-line secret is not redacted on its own, such as a JSON key
+   * file's braces, because replacing those everywhere would break every JSON report.
+   */
+  static final int MIN_SECRET_LINE_LENGTH = 8;
+
   private static final Comparator<String> LONGEST_FIRST =
       Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder());
 
@@ -59,8 +65,8 @@ abstract class BaseReporter implements CiReporter {
   }
 
   /**
-   * Adds a secret, and each line of a multi-line secret on its own, because the log and the reports
-   * are redacted line by line.
+   * Adds a secret, and each line of a multi-line secret of at least {@value #MIN_SECRET_LINE_LENGTH}
+   * characters on its own, because the log and the reports are redacted line by line.
    */
   @Override
   public final synchronized void registerSecret(String secret) {
@@ -71,8 +77,9 @@ abstract class BaseReporter implements CiReporter {
     added.addAll(secrets);
     added.add(secret);
     for (String line : secret.split("\r?\n|\r")) {
-      if (!line.isBlank()) {
-        added.add(line);
+      String part = line.strip();
+      if (part.length() >= MIN_SECRET_LINE_LENGTH) {
+        added.add(part);
       }
     }
     secrets = Collections.unmodifiableSortedSet(added);

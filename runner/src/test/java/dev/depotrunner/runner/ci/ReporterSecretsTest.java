@@ -85,6 +85,35 @@ class ReporterSecretsTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = CiSystem.class, names = {"GITLAB_CI", "JENKINS"})
+  void jsonKeyFileKeepsReportsValid(CiSystem system) throws Exception {
+    Path workspace = Files.createDirectories(folder.resolve("workspace"));
+    Path dockerfile = Files.writeString(workspace.resolve("Dockerfile"), "FROM base\n");
+    String keyCore = UUID.randomUUID().toString().replace("-", "");
+    String keyFile = "{\n  \"private_key\": \"" + keyCore + "\"\n}\n";
+    Recorded.Log log = new Recorded.Log();
+    CiReporter reporter = CiReporters.create(CiEnvironment.detect(environment(system, workspace)), log.stream, workspace);
+    reporter.registerSecret(keyFile);
+
+    ProgressRenderer renderer = reporter.attach(ProgressRenderers.create(
+        ProgressMode.PLAIN, reporter.output(), false, ProgressOptions.defaults().withMultiTarget(true)));
+    renderer.onEvent(new BuildEvent.Notice("app", BuildEvent.Level.WARNING, "key file:\n" + keyFile));
+    events().forEach(renderer::onEvent);
+    renderer.close();
+    reporter.finish(context(dockerfile));
+
+    assertTrue(log.text().contains("***"), log.text());
+    assertFalse(log.text().contains(keyCore), log.text());
+    for (Path file : filesUnder(folder.resolve("reports"))) {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      assertFalse(text.contains(keyCore), file + ":\n" + text);
+      if (file.toString().endsWith(".json") || file.toString().endsWith(".sarif")) {
+        ReportFiles.JSON.readTree(text);
+      }
+    }
+  }
+
   /** Returns the files each reporter writes, relative to the test's folder. */
   private static List<String> expectedFiles(CiSystem system) {
     return switch (system) {

@@ -204,6 +204,7 @@ bake_arguments() {
   add_bool --push INPUT_PUSH
   add_bool --no-cache INPUT_NO_CACHE
   add_bool --pull INPUT_PULL
+  add_bool --ci-labels INPUT_CI_LABELS
   add_value --provenance INPUT_PROVENANCE
   add_value --sbom INPUT_SBOM
   add_depot_flags

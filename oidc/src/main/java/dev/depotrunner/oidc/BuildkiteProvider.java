@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Requests the job's OIDC token from the Buildkite agent with
@@ -44,7 +45,8 @@ final class BuildkiteProvider implements IdentityProvider {
   }
 
   @Override
-  public Attempt attempt(Environment environment) throws IdentityException {
+  public Attempt attempt(Environment environment, Consumer<String> secrets)
+      throws IdentityException {
     // The agent sets BUILDKITE_AGENT_ACCESS_TOKEN in every job; the Depot CLI checks it too.
     if (!environment.isSet("BUILDKITE_AGENT_ACCESS_TOKEN")) {
       return Attempt.skipped("BUILDKITE_AGENT_ACCESS_TOKEN is not set");

@@ -33,7 +33,7 @@ final class CredentialResolver {
 
     Optional<String> missingIdentity = Optional.empty();
     for (IdentityProvider provider : providers) {
-      IdentityProvider.Attempt attempt = tryProvider(provider, environment, debug);
+      IdentityProvider.Attempt attempt = tryProvider(provider, environment, request.secrets(), debug);
       if (attempt.token().isPresent()) {
         return attempt.token();
       }
@@ -79,10 +79,11 @@ final class CredentialResolver {
   }
 
   private static IdentityProvider.Attempt tryProvider(IdentityProvider provider,
-      Environment environment, Consumer<String> debug) throws IdentityException {
+      Environment environment, Consumer<String> secrets, Consumer<String> debug)
+      throws IdentityException {
     String prefix = "OIDC provider " + provider.name() + ": ";
     try {
-      IdentityProvider.Attempt attempt = provider.attempt(environment);
+      IdentityProvider.Attempt attempt = provider.attempt(environment, secrets);
       debug.accept(prefix + attempt.explanation());
       return attempt;
     } catch (IdentityException e) {

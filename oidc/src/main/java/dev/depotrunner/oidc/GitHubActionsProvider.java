@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Requests the job's OIDC token from GitHub Actions and exchanges it for a Depot token. GitHub
@@ -44,7 +45,8 @@ final class GitHubActionsProvider implements IdentityProvider {
   }
 
   @Override
-  public Attempt attempt(Environment environment) throws IdentityException {
+  public Attempt attempt(Environment environment, Consumer<String> secrets)
+      throws IdentityException {
     Optional<String> requestUrl = environment.get(REQUEST_URL);
     Optional<String> requestToken = environment.get(REQUEST_TOKEN);
     if (requestUrl.isEmpty() || requestToken.isEmpty()) {
@@ -53,6 +55,7 @@ final class GitHubActionsProvider implements IdentityProvider {
 
     URI baseUrl = exchangeBaseUrl(environment);
     String oidcToken = requestIdToken(requestUrl.get(), requestToken.get());
+    secrets.accept(oidcToken);
     IdentitySummary identity = inspector.inspect(oidcToken, "the GitHub Actions ID token request",
         "GitHub ignored the audience parameter; check ACTIONS_ID_TOKEN_REQUEST_URL",
         TokenInspector.firstClaim("repository"));

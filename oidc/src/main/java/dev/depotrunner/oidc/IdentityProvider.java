@@ -1,6 +1,7 @@
 package dev.depotrunner.oidc;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** One CI system's way to get a Depot token from the job's OIDC identity. */
 interface IdentityProvider {
@@ -11,8 +12,12 @@ interface IdentityProvider {
   /**
    * Looks for the job's identity. A provider whose CI is absent returns a skipped attempt; a
    * provider whose CI is present but whose token is unusable throws.
+   *
+   * @param secrets receives a CI credential that the provider exchanges for a Depot token, before
+   *     the exchange. A CI token used as the Depot token itself is not passed, because the caller
+   *     masks the returned token.
    */
-  Attempt attempt(Environment environment) throws IdentityException;
+  Attempt attempt(Environment environment, Consumer<String> secrets) throws IdentityException;
 
   /**
    * The outcome of one provider.

@@ -1,8 +1,9 @@
 package dev.depotrunner.oidc;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import java.util.function.Function;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A CI system that hands the job its OIDC token in an environment variable. Depot accepts these
@@ -74,7 +75,8 @@ final class VariableTokenProvider implements IdentityProvider {
   }
 
   @Override
-  public Attempt attempt(Environment environment) throws IdentityException {
+  public Attempt attempt(Environment environment, Consumer<String> secrets)
+      throws IdentityException {
     if (presenceVariable != null && !environment.isSet(presenceVariable)) {
       return Attempt.skipped(presenceVariable + " is not set");
     }

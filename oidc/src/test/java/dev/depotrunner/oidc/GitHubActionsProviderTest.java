@@ -281,6 +281,19 @@ class GitHubActionsProviderTest {
   }
 
   @Test
+  void idToken_isPassedToSecretsBeforeExchange() throws Exception {
+    String idToken = TestTokens.sign(TestTokens.gitHubClaims("acme/app").build());
+    issue(idToken);
+    server.answer(DepotTokenExchange.PATH, 500, "{}");
+    List<String> secrets = new ArrayList<>();
+
+    assertThrows(IdentityException.class, () -> DepotCredentials.resolve(
+        new CredentialRequest(Optional.empty(), gitHubJob(), line -> {}, secrets::add)));
+
+    assertEquals(List.of(idToken), secrets);
+  }
+
+  @Test
   void idTokenResponseWithoutValue_fails() {
     server.answer(ID_TOKEN_PATH, 200, "{\"value\":\"\"}");
 

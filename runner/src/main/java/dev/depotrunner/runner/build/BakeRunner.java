@@ -64,7 +64,7 @@ public final class BakeRunner implements BakeExecutor {
       }
       Optional<DepotBake> depot = depotBake(checked, settings, invocation, reporter);
       if (depot.isPresent()) {
-        renderer = reporter.attach(renderer(first, definition, invocation));
+        renderer = reporter.attach(renderer(first, definition, invocation, reporter));
         try {
           return executeOnDepot(definition, checked, settings, depot.get(), renderer, reporter, context, invocation);
         } finally {
@@ -76,7 +76,7 @@ public final class BakeRunner implements BakeExecutor {
     }
 
     BuilderSelection.Choice choice = BuilderSelection.choose(first, invocation.environment());
-    renderer = reporter.attach(renderer(first, definition, invocation));
+    renderer = reporter.attach(renderer(first, definition, invocation, reporter));
     if (choice.implicitDockerEngine()) {
       renderer.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
           "no builder configured: using the local Docker Engine at " + choice.endpoint()));
@@ -168,12 +168,13 @@ public final class BakeRunner implements BakeExecutor {
   }
 
 
-  private static ProgressRenderer renderer(BuildOptions options, BakeDefinition definition, Invocation invocation) {
+  private static ProgressRenderer renderer(
+      BuildOptions options, BakeDefinition definition, Invocation invocation, CiReporter reporter) {
     ProgressMode mode = ProgressMode.valueOf(options.progress().name());
     var progressOptions = ProgressOptions.defaults()
         .withDebug(invocation.debug())
         .withMultiTarget(definition.targets().size() > 1);
-    return ProgressRenderers.create(mode, invocation.err(), ProgressRenderers.isTerminal(), progressOptions);
+    return ProgressRenderers.create(mode, reporter.output(), ProgressRenderers.isTerminal(), progressOptions);
   }
 
   /** A bake run that fails as a bake does. */

@@ -105,14 +105,14 @@ public final class BuildRunner implements BuildExecutor {
   /**
    * Returns the Depot token in the Depot CLI's order: {@code --token}, {@code DEPOT_TOKEN}, the token saved
    * by {@code depot login}, the CI's OIDC identity, then {@code DEPOT_JIT_TOKEN} and {@code DEPOT_CACHE_TOKEN}.
-   * The token is masked by the CI reporter before the identity line prints.
+   * The CI's ID token and the Depot token are masked by the CI reporter before the identity line prints.
    *
    * @throws IdentityException if the CI's identity is present but unusable, such as expired
    */
   static Optional<ApiToken> depotToken(BuildOptions options, Invocation invocation, CiReporter reporter)
       throws IdentityException {
-    var request = new CredentialRequest(
-        options.token().map(token -> token.value()), invocation.environment(), invocation.err()::println);
+    var request = new CredentialRequest(options.token().map(token -> token.value()), invocation.environment(),
+        invocation.err()::println, reporter::registerSecret);
     Optional<DepotToken> found = DepotCredentials.resolve(request);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -136,7 +136,7 @@ public final class BuildRunner implements BuildExecutor {
       throws InterruptedException {
     Map<String, String> environment = invocation.environment();
     ConnectClient client = ConnectClient.fromEnvironment(environment, UserAgent.of(version(), runsInCi(environment)));
-    ProgressRenderer renderer = reporter.attach(renderer(options, invocation));
+    ProgressRenderer renderer = reporter.attach(renderer(options, invocation, reporter));
     DepotBuildStep step;
     int exitCode;
     try {
@@ -170,7 +170,7 @@ public final class BuildRunner implements BuildExecutor {
 
   private int executeLocally(BuildOptions options, Invocation invocation, CiReporter reporter) throws Exception {
     BuilderSelection.Choice choice = BuilderSelection.choose(options, invocation.environment());
-    ProgressRenderer renderer = reporter.attach(renderer(options, invocation));
+    ProgressRenderer renderer = reporter.attach(renderer(options, invocation, reporter));
     if (choice.implicitDockerEngine()) {
       renderer.onEvent(new BuildEvent.Notice(
           BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
@@ -228,10 +228,11 @@ public final class BuildRunner implements BuildExecutor {
     return !ci.isEmpty() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
   }
 
-  private static ProgressRenderer renderer(BuildOptions options, Invocation invocation) {
+  private static ProgressRenderer renderer(BuildOptions options, Invocation invocation, CiReporter reporter) {
     ProgressMode mode = options.quiet() ? ProgressMode.QUIET : ProgressMode.valueOf(options.progress().name());
     boolean terminal = ProgressRenderers.isTerminal();
-    return ProgressRenderers.create(mode, invocation.err(), terminal, ProgressOptions.defaults().withDebug(invocation.debug()));
+    return ProgressRenderers.create(
+        mode, reporter.output(), terminal, ProgressOptions.defaults().withDebug(invocation.debug()));
   }
 
   private static int runWithSignals(

@@ -6,10 +6,12 @@ import dev.depotrunner.steps.events.BuildEvent;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -18,32 +20,80 @@ import java.util.TreeSet;
  */
 abstract class BaseReporter implements CiReporter {
 
+  /**
+   * The length below which a line of a multi-line secret is not redacted on its own, such as a JSON key
+   * file's braces, because replacing those everywhere would break every JSON report.
+   */
+  static final int MIN_SECRET_LINE_LENGTH = 8;
+
+  private static final Comparator<String> LONGEST_FIRST =
+      Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder());
+
   final CiEnvironment ci;
   final PrintStream log;
   final Path workingDirectory;
   final Map<String, TargetRecord> targets = new LinkedHashMap<>();
-  /** Longest first, so that a secret containing another is replaced whole. */
-  private final TreeSet<String> secrets =
-      new TreeSet<>(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+  /** The renderer's view of {@link #log}, which also carries the reporter's own lines. */
+  final ProgressOutput output;
+  /**
+   * Longest first, so that a secret containing another is replaced whole. The set is replaced, never
+   * changed, so that {@link #redact} reads it without the reporter's lock.
+   */
+  private volatile SortedSet<String> secrets = Collections.emptySortedSet();
   private final Map<String, Phase> phases = new LinkedHashMap<>();
+  private final PrintStream rendererStream;
   private Group group;
 
   /**
-   * @param log the stream the progress renderer writes to, so that group markers and progress lines
-   *     keep their order
+   * @param log the job's log, which the caller also writes its own messages to. The progress renderer
+   *     writes to {@link #output()}, which passes its lines on to this stream in order with the
+   *     reporter's own.
+   * @param stopsCommands whether the CI reads workflow commands from the log, which build output must
+   *     not be able to send
    */
-  BaseReporter(CiEnvironment ci, PrintStream log, Path workingDirectory) {
+  BaseReporter(CiEnvironment ci, PrintStream log, Path workingDirectory, boolean stopsCommands) {
     this.ci = ci;
     this.log = log;
     this.workingDirectory = workingDirectory;
+    this.output = new ProgressOutput(log, this::redact, stopsCommands);
+    // A terminal outside CI gets the renderer's output as written, so that its live display keeps working.
+    this.rendererStream = ci.system() == CiSystem.NONE ? log : output.printStream();
+  }
+
+  BaseReporter(CiEnvironment ci, PrintStream log, Path workingDirectory) {
+    this(ci, log, workingDirectory, false);
+  }
+
+  /**
+   * Adds a secret, and each line of a multi-line secret of at least {@value #MIN_SECRET_LINE_LENGTH}
+   * characters on its own, because the log and the reports are redacted line by line.
+   */
+  @Override
+  public final synchronized void registerSecret(String secret) {
+    if (secret == null || secret.isBlank() || secrets.contains(secret)) {
+      return;
+    }
+    TreeSet<String> added = new TreeSet<>(LONGEST_FIRST);
+    added.addAll(secrets);
+    added.add(secret);
+    for (String line : secret.split("\r?\n|\r")) {
+      String part = line.strip();
+      if (part.length() >= MIN_SECRET_LINE_LENGTH) {
+        added.add(part);
+      }
+    }
+    secrets = Collections.unmodifiableSortedSet(added);
+    onSecret(secret);
   }
 
   @Override
-  public final synchronized void registerSecret(String secret) {
-    if (secret == null || secret.isBlank() || !secrets.add(secret)) {
-      return;
-    }
-    onSecret(secret);
+  public final PrintStream output() {
+    return rendererStream;
+  }
+
+  /** Prints one of the reporter's own lines to the log, secrets redacted. */
+  final void printLine(String line) {
+    output.printReporterText(redact(line) + "\n");
   }
 
   @Override
@@ -107,7 +157,7 @@ abstract class BaseReporter implements CiReporter {
   }
 
   /** Replaces every registered secret in {@code text} with {@code ***}. */
-  final synchronized String redact(String text) {
+  final String redact(String text) {
     String redacted = text;
     for (String secret : secrets) {
       redacted = redacted.replace(secret, "***");
@@ -128,16 +178,24 @@ abstract class BaseReporter implements CiReporter {
       Path dockerfile = context.inputs(target.name()).dockerfile();
       BuildEvent.Failed failure = target.failure();
       if (failure != null) {
-        errors.add(Finding.ofFailure(target.name(), redact(failure.message()), failure.source(), dockerfile, base()));
+        errors.add(redact(Finding.ofFailure(target.name(), failure.message(), failure.source(), dockerfile, base())));
       }
       for (VertexWarning warning : target.warnings()) {
-        Finding finding = Finding.ofWarning(target.name(), warning, dockerfile, base());
-        warnings.add(new Finding(finding.severity(), finding.target(), finding.check(), redact(finding.message()),
-            finding.path(), finding.startLine(), finding.endLine(), finding.url()));
+        warnings.add(redact(Finding.ofWarning(target.name(), warning, dockerfile, base())));
       }
     }
     errors.addAll(warnings);
     return errors;
+  }
+
+  /**
+   * Returns the finding with secrets redacted in every text, before the reports escape it for Markdown
+   * or JSON, which would hide a secret from a later redaction.
+   */
+  private Finding redact(Finding finding) {
+    return new Finding(finding.severity(), redact(finding.target()), redact(finding.check()),
+        redact(finding.message()), redact(finding.path()), finding.startLine(), finding.endLine(),
+        redact(finding.url()));
   }
 
   final synchronized List<TargetRecord> targetRecords() {
@@ -188,6 +246,7 @@ abstract class BaseReporter implements CiReporter {
         closed = true;
         endOpenGroup();
         renderer.close();
+        output.close();
       }
     }
 

@@ -33,18 +33,17 @@ final class BuildkiteReporter extends BaseReporter {
 
   @Override
   void beginGroup(Group group) {
-    log.println("--- " + group.title());
+    printLine("--- " + group.title());
   }
 
   @Override
   public void finish(ReportContext context) throws CiReportException {
     Summary summary = summary(context);
-    log.print("\n" + summary.text());
-    log.flush();
+    output.printReporterText("\n" + redact(summary.text()));
 
     Optional<Path> agent = findAgent();
     if (agent.isEmpty()) {
-      log.println("note: " + AGENT + " is not on PATH, so the summary is not annotated and the outputs are not"
+      printLine("note: " + AGENT + " is not on PATH, so the summary is not annotated and the outputs are not"
           + " saved as meta-data");
       return;
     }
@@ -96,11 +95,11 @@ final class BuildkiteReporter extends BaseReporter {
     return Optional.empty();
   }
 
-  /** Runs the agent with {@code input} on its stdin; its own output goes to the job's log. */
+  /** Runs the agent with {@code input} on its stdin, both with secrets redacted. */
   private void run(Path agent, List<String> arguments, String input) throws CiReportException {
     List<String> command = new ArrayList<>();
     command.add(agent.toString());
-    command.addAll(arguments);
+    arguments.forEach(argument -> command.add(redact(argument)));
     String description = AGENT + " " + String.join(" ", arguments);
 
     Path output = null;
@@ -114,7 +113,7 @@ final class BuildkiteReporter extends BaseReporter {
       builder.environment().putAll(ci.variables());
       Process process = builder.start();
       try (OutputStream stdin = process.getOutputStream()) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        stdin.write(redact(input).getBytes(StandardCharsets.UTF_8));
       }
       if (!process.waitFor(AGENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();

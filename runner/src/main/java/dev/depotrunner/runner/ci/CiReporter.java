@@ -1,25 +1,33 @@
 package dev.depotrunner.runner.ci;
 
 import dev.depotrunner.runner.progress.ProgressRenderer;
+import java.io.PrintStream;
 
 /**
  * Reports a build in the idiom of the CI it runs in: log groups around each target's phases,
  * annotations on Dockerfile lines, output variables and a summary. Create one with {@link
  * CiReporters#create}.
  *
- * <p>Use it in this order: {@link #registerSecret} for every secret before anything prints, {@link
- * #attach} to the progress renderer and send all events to what it returns, close that renderer, then
- * {@link #finish} once.
+ * <p>Use it in this order: {@link #registerSecret} for every secret before anything prints, create the
+ * progress renderer on {@link #output()}, {@link #attach} it and send all events to what that returns,
+ * close that renderer, then {@link #finish} once.
  */
 public interface CiReporter {
 
   /**
    * Adds a secret. GitHub Actions gets a mask command for each line of it, which hides it in the whole
-   * job log. Every reporter also replaces it with {@code ***} in the annotations, reports and summaries
-   * it writes, but on the other CIs the progress renderer's lines are not redacted. Blank values are
-   * ignored.
+   * job log. Every reporter also replaces it, and each of its lines, with {@code ***} in the lines
+   * written to {@link #output()} and in the annotations, reports and summaries it writes. Blank values
+   * are ignored.
    */
   void registerSecret(String secret);
+
+  /**
+   * Returns the stream to create the progress renderer on. In CI it passes whole lines on to the log
+   * with secrets redacted, and on GitHub Actions it also stops workflow commands while build output
+   * prints, so that a RUN step cannot send them. Outside CI it is the log itself.
+   */
+  PrintStream output();
 
   /**
    * Returns a renderer that records each event for the reports and then hands it to {@code

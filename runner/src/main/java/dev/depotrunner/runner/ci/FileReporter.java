@@ -24,22 +24,21 @@ final class FileReporter extends BaseReporter {
 
   @Override
   void beginGroup(Group group) {
-    log.println("==> " + group.title());
+    printLine("==> " + group.title());
   }
 
   @Override
   public void finish(ReportContext context) throws CiReportException {
     Summary summary = summary(context);
-    ReportFiles files = ReportFiles.of(ci, workingDirectory);
+    ReportFiles files = ReportFiles.of(ci, workingDirectory, this::redact);
     files.writeJson(OUTPUTS_FILE, outputsJson(outputs(context)));
     files.writeJson(SARIF_FILE, SarifReport.of(findings(context)));
     if (ci.system() == CiSystem.CIRCLECI) {
       files.write(SUMMARY_FILE, summary.markdown(GitHubReporter.MAX_SUMMARY_BYTES));
     }
 
-    log.print("\n" + summary.text());
-    log.println("Reports: " + files.folder());
-    log.flush();
+    output.printReporterText("\n" + redact(summary.text()));
+    printLine("Reports: " + files.folder());
   }
 
   /** Returns the outputs as a JSON object; {@code metadata} is embedded as an object, not a string. */

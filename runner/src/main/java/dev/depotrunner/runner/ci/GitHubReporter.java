@@ -35,7 +35,7 @@ final class GitHubReporter extends BaseReporter {
 
   /** @param delimiters makes the heredoc delimiters of multi-line outputs; tests pass fixed ones */
   GitHubReporter(CiEnvironment ci, PrintStream log, Path workingDirectory, Supplier<String> delimiters) {
-    super(ci, log, workingDirectory);
+    super(ci, log, workingDirectory, true);
     this.delimiters = delimiters;
   }
 
@@ -44,20 +44,19 @@ final class GitHubReporter extends BaseReporter {
     // GitHub masks line by line, so each line of a multi-line secret is registered on its own.
     for (String line : secret.split("\r?\n|\r")) {
       if (!line.isBlank()) {
-        log.println("::add-mask::" + escapeData(line));
+        output.printReporterText("::add-mask::" + escapeData(line) + "\n");
       }
     }
-    log.flush();
   }
 
   @Override
   void beginGroup(Group group) {
-    log.println("::group::" + escapeData(group.title()));
+    output.printReporterText("::group::" + escapeData(redact(group.title())) + "\n");
   }
 
   @Override
   void endGroup(Group group) {
-    log.println("::endgroup::");
+    output.printReporterText("::endgroup::\n");
   }
 
   @Override
@@ -73,12 +72,12 @@ final class GitHubReporter extends BaseReporter {
 
   private void annotate(List<Finding> findings, String command) {
     for (Finding finding : findings.subList(0, Math.min(MAX_ANNOTATIONS, findings.size()))) {
-      log.println(annotation(command, finding));
+      output.printReporterText(annotation(command, finding) + "\n");
     }
     int left = findings.size() - MAX_ANNOTATIONS;
     if (left > 0) {
       String noun = left == 1 ? command + " is" : command + "s are";
-      log.println(left + " more " + noun + " not annotated because GitHub shows at most " + MAX_ANNOTATIONS
+      printLine(left + " more " + noun + " not annotated because GitHub shows at most " + MAX_ANNOTATIONS
           + " per step; the job summary lists all of them");
     }
   }
@@ -122,7 +121,7 @@ final class GitHubReporter extends BaseReporter {
     for (var output : outputs.entrySet()) {
       text.append(outputEntry(output.getKey(), output.getValue()));
     }
-    append(Path.of(file.get()), text.toString(), "GITHUB_OUTPUT");
+    append(Path.of(file.get()), redact(text.toString()), "GITHUB_OUTPUT");
   }
 
   /**
@@ -156,7 +155,7 @@ final class GitHubReporter extends BaseReporter {
     int budget = (int) Math.max(0, MAX_SUMMARY_BYTES - used - 1);
     String markdown = summary.markdown(budget);
     if (!markdown.isEmpty()) {
-      append(path, markdown, "GITHUB_STEP_SUMMARY");
+      append(path, redact(markdown), "GITHUB_STEP_SUMMARY");
     }
   }
 

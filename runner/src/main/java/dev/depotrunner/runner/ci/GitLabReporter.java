@@ -36,14 +36,14 @@ final class GitLabReporter extends BaseReporter {
   @Override
   void beginGroup(Group group) {
     sections++;
-    log.print(ERASE_LINE + "section_start:" + clock.instant().getEpochSecond() + ":" + sectionName(group)
-        + "[collapsed=true]\r" + ERASE_LINE + group.title() + "\n");
+    output.printReporterText(ERASE_LINE + "section_start:" + clock.instant().getEpochSecond() + ":"
+        + sectionName(group) + "[collapsed=true]\r" + ERASE_LINE + redact(group.title()) + "\n");
   }
 
   @Override
   void endGroup(Group group) {
-    log.print(ERASE_LINE + "section_end:" + clock.instant().getEpochSecond() + ":" + sectionName(group)
-        + "\r" + ERASE_LINE + "\n");
+    output.printReporterText(ERASE_LINE + "section_end:" + clock.instant().getEpochSecond() + ":"
+        + sectionName(group) + "\r" + ERASE_LINE + "\n");
   }
 
   /**
@@ -59,12 +59,11 @@ final class GitLabReporter extends BaseReporter {
   @Override
   public void finish(ReportContext context) throws CiReportException {
     Summary summary = summary(context);
-    ReportFiles files = ReportFiles.of(ci, workingDirectory);
+    ReportFiles files = ReportFiles.of(ci, workingDirectory, this::redact);
     files.write(DOTENV_FILE, dotenv(outputs(context)));
     files.writeJson(CODE_QUALITY_FILE, CodeQualityReport.of(summary.warnings()));
 
-    log.print("\n" + summary.text());
-    log.flush();
+    output.printReporterText("\n" + redact(summary.text()));
   }
 
   /**
@@ -79,7 +78,7 @@ final class GitLabReporter extends BaseReporter {
       String value = output.getValue().replace("\r", "").replaceAll("\n\\s*", "");
       String line = key + "=" + value + "\n";
       if (Summary.utf8Length(text.toString()) + line.getBytes(StandardCharsets.UTF_8).length > MAX_DOTENV_BYTES) {
-        log.println("note: " + key + " is not in the dotenv report: it would exceed GitLab's 5 KB limit");
+        printLine("note: " + key + " is not in the dotenv report: it would exceed GitLab's 5 KB limit");
         continue;
       }
       text.append(line);

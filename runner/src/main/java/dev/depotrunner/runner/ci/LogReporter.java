@@ -18,7 +18,6 @@ final class LogReporter extends BaseReporter {
     if (ci.system() == CiSystem.NONE) {
       return;
     }
-    log.print("\n" + summary(context).text());
-    log.flush();
+    output.printReporterText("\n" + redact(summary(context).text()));
   }
 }

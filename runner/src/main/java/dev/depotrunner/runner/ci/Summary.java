@@ -108,9 +108,9 @@ final class Summary {
     for (TargetRecord target : targets) {
       String status = target.status().name().toLowerCase(Locale.ROOT);
       String digest = target.exporterResponse().getOrDefault("containerimage.digest", "");
-      markdown.append("| ").append(code(target.name()))
+      markdown.append("| ").append(code(redact.apply(target.name())))
           .append(" | ").append(icon(status)).append(' ').append(status)
-          .append(" | ").append(cell(String.join(", ", target.platforms())))
+          .append(" | ").append(cell(redact.apply(String.join(", ", target.platforms()))))
           .append(" | ").append(duration(target.duration()))
           .append(" | ").append(cachedRatio(target))
           .append(" | ").append(digest.isEmpty() ? "" : code(digest))
@@ -150,7 +150,7 @@ final class Summary {
     if (tags.isEmpty() && slowest.isEmpty()) {
       return;
     }
-    markdown.append("### ").append(code(target.name())).append("\n\n");
+    markdown.append("### ").append(code(redact.apply(target.name()))).append("\n\n");
     if (!tags.isEmpty()) {
       markdown.append("Tags: ");
       markdown.append(String.join(", ", tags.stream().map(tag -> code(redact.apply(tag))).toList()));
@@ -224,7 +224,7 @@ final class Summary {
     var text = new StringBuilder();
     text.append("Depot build ").append(status()).append('\n');
     for (TargetRecord target : targets) {
-      text.append("  ").append(target.name()).append(": ").append(target.status().name().toLowerCase(Locale.ROOT));
+      text.append("  ").append(redact.apply(target.name())).append(": ").append(target.status().name().toLowerCase(Locale.ROOT));
       if (target.duration() != null) {
         text.append(" in ").append(duration(target.duration()));
       }

@@ -183,6 +183,26 @@ class ActionScriptTest {
   }
 
   @Test
+  void ciLabelsReachBuildAndBake() throws Exception {
+    environment.put("INPUT_CONTEXT", ".");
+    environment.put("INPUT_PROVENANCE", "false");
+    environment.put("INPUT_CI_LABELS", "true");
+
+    Call build = run();
+    environment.put("INPUT_BAKE", "true");
+    environment.put("INPUT_WORKDIR", folder.toString());
+    Call bake = run();
+    environment.put("INPUT_CI_LABELS", "false");
+    Call bakeWithout = run();
+
+    assertEquals(0, build.exitCode(), build.output());
+    assertEquals(List.of("--ci=github", "build", "--ci-labels", "--provenance", "false", "."), build.arguments());
+    assertEquals(0, bake.exitCode(), bake.output());
+    assertEquals(List.of("--ci=github", "bake", "--ci-labels", "--provenance", "false"), bake.arguments());
+    assertEquals(List.of("--ci=github", "bake", "--provenance", "false"), bakeWithout.arguments());
+  }
+
+  @Test
   void invalidBooleanFails() throws Exception {
     environment.put("INPUT_NO_CACHE", "yes");
 

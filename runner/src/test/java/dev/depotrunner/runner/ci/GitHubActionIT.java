@@ -7,8 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.depotrunner.buildkit.transport.BuilderEndpoint;
+import dev.depotrunner.controlplane.ControlPlane;
+import dev.depotrunner.controlplane.DepotBuild;
+import dev.depotrunner.controlplane.RecordedCall;
+import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.proto.cli.v1.FinishBuildRequest;
 import dev.depotrunner.runner.HostEnvironment;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +33,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +129,120 @@ class GitHubActionIT {
     assertTrue(summary.startsWith("## Depot build ✅ succeeded"), summary);
     assertTrue(summary.contains("`" + pushedDigest + "`"), summary);
     assertTrue(summary.contains("**FromAsCasing** `app/Dockerfile:2`"), summary);
+  }
+
+  @Test
+  void depotBuildWithOidcWritesEveryOutput() throws Exception {
+    RSAKey signingKey = new RSAKeyGenerator(2048).keyID("github-actions-test").generate();
+    String project = "action-project";
+    String repository = "ci/action-depot-it";
+    String tag = "depot-" + UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(workspace.resolve("app/Dockerfile"), """
+        ARG BASE
+        FROM $BASE
+        RUN echo built-on-depot > /built
+        """);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("context", "app");
+    inputs.put("project", project);
+    inputs.put("tags", registry() + "/" + repository + ":" + tag);
+    inputs.put("push", "true");
+    inputs.put("build-args", "BASE=" + environment().get("DEPOT_RUNNER_BASE_IMAGE"));
+    String idToken = gitHubIdToken(signingKey, "acme/app");
+
+    Run run;
+    DepotBuild build;
+    List<String> exchanged;
+    long forwardedCalls;
+    List<RecordedCall> createCalls;
+    try (ControlPlane depot = ControlPlane.start(BuilderEndpoint.parse("docker://" + environment().get("DOCKER_HOST"), Map.of()));
+        GitHubTokenService tokenService = GitHubTokenService.start(idToken)) {
+      depot.addProject(project, "action");
+      depot.trustGitHubActions("acme/app", signingKey.toRSAPublicKey());
+      Map<String, String> variables = new HashMap<>();
+      variables.put("DEPOT_API_URL", depot.url().toString());
+      variables.put("ACTIONS_ID_TOKEN_REQUEST_URL", tokenService.url());
+      variables.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", GitHubTokenService.REQUEST_TOKEN);
+      // A named BuildKit would take precedence over Depot, as with the Depot CLI.
+      variables.put("BUILDKIT_HOST", null);
+
+      run = runAction(inputs, variables);
+
+      assertEquals(0, run.exitCode(), run.log());
+      assertEquals(1, tokenService.requests().size(), "one ID token request");
+      assertEquals("Bearer " + GitHubTokenService.REQUEST_TOKEN, tokenService.requests().get(0).authorization());
+      assertTrue(tokenService.requests().get(0).query().contains("audience=https://depot.dev"),
+          tokenService.requests().get(0).query());
+      assertEquals(1, depot.builds().size(), depot.builds().toString());
+      build = depot.builds().get(0);
+      assertEquals(FinishBuildRequest.ResultCase.SUCCESS, build.awaitResult(Duration.ofSeconds(5)).getResultCase());
+      exchanged = depot.exchangedTokens();
+      forwardedCalls = depot.forwardedBuilderCalls();
+      createCalls = depot.calls(BuildService.CREATE_BUILD);
+    }
+    if (Boolean.getBoolean("ci.printLog")) {
+      System.out.println(run.log());
+    }
+
+    assertEquals(1, exchanged.size(), "one OIDC exchange");
+    String depotToken = exchanged.get(0);
+    assertEquals(1, createCalls.size());
+    assertEquals("Bearer " + depotToken, createCalls.get(0).authorization().orElseThrow());
+    assertEquals(project, build.projectId());
+    assertTrue(forwardedCalls > 0, "the build ran on the control plane's builder");
+
+    Map<String, String> outputs = actionOutputs(run.stepOutputs());
+    String pushedDigest = registryManifest(repository, tag).headers().firstValue("Docker-Content-Digest").orElseThrow();
+    assertEquals(pushedDigest, outputs.get("digest"));
+    assertTrue(outputs.get("imageid").startsWith("sha256:"), outputs.get("imageid"));
+    JsonNode metadata = ReportFiles.JSON.readTree(outputs.get("metadata"));
+    assertEquals(pushedDigest, metadata.path("containerimage.digest").asText());
+    assertEquals(build.id(), outputs.get("build-id"));
+    assertEquals(build.url(), outputs.get("build-url"));
+    assertEquals(project, outputs.get("project-id"));
+
+    List<String> lines = run.log().lines().toList();
+    assertTrue(lines.get(0).startsWith("[command]depot --ci=github build "), lines.get(0));
+    assertEquals("::add-mask::" + idToken, lines.get(1), "the ID token is masked before depot prints anything");
+    assertEquals("::add-mask::" + depotToken, lines.get(2), "the Depot token is masked next");
+    assertEquals(1, occurrences(run.log(), idToken), "the ID token appears only in its mask command");
+    assertEquals(1, occurrences(run.log(), depotToken), "the Depot token appears only in its mask command");
+    assertFalse(run.log().contains(GitHubTokenService.REQUEST_TOKEN), "the request token stays out of the log");
+    for (Path file : filesUnder(folder)) {
+      String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+      assertFalse(text.contains(idToken), "the ID token is in " + file);
+      assertFalse(text.contains(depotToken), "the Depot token is in " + file);
+    }
+    String summary = Files.readString(summaryFile);
+    assertTrue(summary.contains("Depot build: [" + build.id() + "](" + build.url() + ")"), summary);
+  }
+
+  @Test
+  void buildOutputSendsNoWorkflowCommands() throws Exception {
+    Files.writeString(workspace.resolve("app/Dockerfile"), """
+        ARG BASE
+        FROM $BASE
+        RUN echo '::error::pwned' && echo '::add-mask::x' && printf 'tail\\r::warning::pwned-after-cr\\n' \\
+            && echo %s
+        """.formatted(UUID.randomUUID()));
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("context", "app");
+    inputs.put("build-args", "BASE=" + environment().get("DEPOT_RUNNER_BASE_IMAGE"));
+
+    Run run = runAction(inputs);
+
+    assertEquals(0, run.exitCode(), run.log());
+    assertTrue(run.log().lines().anyMatch(line -> line.endsWith(" ::error::pwned")),
+        "the build printed its line:\n" + run.log());
+    assertTrue(run.log().contains("::warning::pwned-after-cr"), run.log());
+    List<String> commands = WorkflowCommands.processed(run.log());
+    assertTrue(commands.contains("::group::Build steps"), commands.toString());
+    assertTrue(commands.contains("::endgroup::"), commands.toString());
+    for (String command : commands) {
+      assertFalse(command.contains("pwned"), "the runner would run " + command + ":\n" + run.log());
+      assertFalse(command.equals("::add-mask::x"), "the runner would run " + command + ":\n" + run.log());
+    }
+    assertFalse(WorkflowCommands.endsStopped(run.log()), "commands are resumed at the end:\n" + run.log());
   }
 
   @Test
@@ -205,7 +341,10 @@ class GitHubActionIT {
     return runAction(inputs, Map.of());
   }
 
-  /** Runs the action with {@code variables} added to the job's environment, as a workflow's {@code env} adds them. */
+  /**
+   * Runs the action with {@code variables} added to the job's environment, as a workflow's {@code env} adds
+   * them; a null value removes the variable.
+   */
   @SuppressWarnings("unchecked")
   private Run runAction(Map<String, String> inputs, Map<String, String> variables) throws Exception {
     Map<String, Object> runs = (Map<String, Object>) action.get("runs");
@@ -224,7 +363,13 @@ class GitHubActionIT {
 
     Map<String, String> environment = environment();
     environment.putAll(githubVariables());
-    environment.putAll(variables);
+    variables.forEach((name, value) -> {
+      if (value == null) {
+        environment.remove(name);
+      } else {
+        environment.put(name, value);
+      }
+    });
     environment.putAll(stepEnvironment);
     // GitHub runs a bash step as `bash --noprofile --norc -eo pipefail {0}` in the workspace.
     var builder = new ProcessBuilder("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString())
@@ -344,5 +489,103 @@ class GitHubActionIT {
 
   private static int occurrences(String text, String part) {
     return text.split(Pattern.quote(part), -1).length - 1;
+  }
+  /** Signs an ID token with the claims GitHub Actions gives a push to main, for the audience Depot requests. */
+  private static String gitHubIdToken(RSAKey key, String repository) throws Exception {
+    Instant now = Instant.now();
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer("https://token.actions.githubusercontent.com")
+        .subject("repo:" + repository + ":ref:refs/heads/main")
+        .audience("https://depot.dev")
+        .issueTime(Date.from(now))
+        .notBeforeTime(Date.from(now))
+        .expirationTime(Date.from(now.plus(Duration.ofMinutes(10))))
+        .jwtID(UUID.randomUUID().toString())
+        .claim("repository", repository)
+        .claim("repository_owner", repository.substring(0, repository.indexOf('/')))
+        .claim("ref", "refs/heads/main")
+        .claim("sha", "0123456789abcdef0123456789abcdef01234567")
+        .claim("workflow", "build")
+        .claim("event_name", "push")
+        .claim("run_id", "4242")
+        .claim("actor", "octocat")
+        .claim("job_workflow_ref", repository + "/.github/workflows/build.yml@refs/heads/main")
+        .build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static List<Path> filesUnder(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  /**
+   * A loopback stand-in for GitHub's ID token service at {@code ACTIONS_ID_TOKEN_REQUEST_URL}: it returns
+   * {@code {"value": ID_TOKEN}} to a request with the job's bearer token and the Depot audience, and HTTP 401
+   * or 400 otherwise.
+   */
+  private static final class GitHubTokenService implements AutoCloseable {
+
+    static final String REQUEST_TOKEN = "ghs-request-" + UUID.randomUUID().toString().replace("-", "");
+    private static final String PATH = "/_apis/distributedtask/idtoken";
+
+    /** One request as received, with its decoded query. */
+    record Request(String authorization, String query) {}
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    private GitHubTokenService(HttpServer server) {
+      this.server = server;
+    }
+
+    static GitHubTokenService start(String idToken) throws IOException {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      var service = new GitHubTokenService(server);
+      server.createContext(PATH, exchange -> service.serve(exchange, idToken));
+      server.start();
+      return service;
+    }
+
+    /** Returns the URL with the query GitHub's runner sets, which the client extends with its audience. */
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + PATH + "?api-version=2.0";
+    }
+
+    List<Request> requests() {
+      return List.copyOf(requests);
+    }
+
+    private void serve(HttpExchange exchange, String idToken) throws IOException {
+      try (exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String query = String.valueOf(exchange.getRequestURI().getQuery());
+        requests.add(new Request(authorization, query));
+        int status;
+        String body;
+        if (!("Bearer " + REQUEST_TOKEN).equals(authorization)) {
+          status = 401;
+          body = "{\"message\":\"invalid bearer token\"}";
+        } else if (!List.of(query.split("&")).contains("audience=https://depot.dev")) {
+          status = 400;
+          body = "{\"message\":\"audience must be https://depot.dev\"}";
+        } else {
+          status = 200;
+          body = "{\"value\":\"" + idToken + "\"}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+      }
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.depotrunner.depotapi.ConnectCode;
 import dev.depotrunner.depotapi.ConnectMethod;
@@ -74,6 +75,11 @@ public final class ConnectServer implements AutoCloseable {
   /** Serves a unary method with {@code handler}, replacing any earlier handler of it. */
   public <Q extends Message, R extends Message> void unary(ConnectMethod<Q, R> method, UnaryHandler<Q, R> handler) {
     routes.put(method.path(), new Route(method, handler, null));
+  }
+
+  /** Serves {@code path} with a plain HTTP handler, for Depot endpoints outside Connect. */
+  public void http(String path, HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   /** Serves a server-streaming method with {@code handler}, replacing any earlier handler of it. */

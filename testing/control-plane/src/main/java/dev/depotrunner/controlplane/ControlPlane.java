@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,9 @@ import java.util.function.BiConsumer;
  * real BuildKit.
  *
  * <p>It accepts the tokens and serves the projects it was given, returns "pending" from GetBuildKitConnection for the first {@link #pendingPolls} polls of each build, records every call with its
- * Authorization header, and fails a method with a Connect error on request ({@link #failNext}).
+ * Authorization header, and fails a method with a Connect error on request ({@link #failNext}). It also
+ * serves Depot's GitHub Actions OIDC exchange at {@code /auth/oidc/github-actions} for the repositories
+ * given to {@link #trustGitHubActions}.
  *
  * <pre>{@code
  * try (ControlPlane depot = ControlPlane.start(BuilderEndpoint.parse("docker://unix:///var/run/docker.sock"))) {
@@ -77,6 +80,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Map<String, DepotBuild> builds = new ConcurrentHashMap<>();
   private final List<DepotBuild> buildOrder = new CopyOnWriteArrayList<>();
   private final AtomicInteger buildCount = new AtomicInteger();
+  private final OidcExchange oidcExchange = new OidcExchange(this::issueUserToken);
   private volatile int pendingPolls;
   private volatile Duration pendingWait = Duration.ofMillis(200);
   private volatile Instant cancelsAt;
@@ -179,6 +183,19 @@ public final class ControlPlane implements AutoCloseable {
     tokens.add(token);
   }
 
+  /**
+   * Makes the OIDC exchange accept GitHub Actions ID tokens whose {@code repository} claim is {@code
+   * repository} and that {@code key} signed, returning a new user token for each.
+   */
+  public void trustGitHubActions(String repository, RSAPublicKey key) {
+    oidcExchange.trust(repository, key);
+  }
+
+  /** Returns the user tokens the OIDC exchange issued so far, oldest first. */
+  public List<String> exchangedTokens() {
+    return oidcExchange.issuedTokens();
+  }
+
   public void addProject(String id, String name) {
     projects.put(id, name);
   }
@@ -265,6 +282,13 @@ public final class ControlPlane implements AutoCloseable {
     server.unary(BuildService.REPORT_BUILD_HEALTH, this::reportBuildHealth);
     server.unary(BuildService.FINISH_BUILD, this::finishBuild);
     server.unary(ProjectsService.LIST_PROJECTS, this::listProjects);
+    server.http(OidcExchange.PATH, oidcExchange::serve);
+  }
+
+  private String issueUserToken() {
+    String token = "depot-oidc-" + randomHex(16);
+    tokens.add(token);
+    return token;
   }
 
   private void requireUserToken(CallContext context) {

@@ -36,7 +36,10 @@ final class PullProgress implements Consumer<PullEvent> {
   /** Returns the line for {@code event}, or null for events that print nothing. */
   static String describe(PullEvent event) {
     if (event instanceof PullEvent.Started started) {
-      return "[depot] Pulling build " + started.buildId() + " from " + started.reference();
+      String build = "[depot] Pulling build " + started.buildId();
+      return started.target()
+          .map(target -> build + " target " + target + " from " + started.reference())
+          .orElse(build + " from " + started.reference());
     }
     if (event instanceof PullEvent.Tagged tagged) {
       return "[depot] Tagged " + tagged.tag();

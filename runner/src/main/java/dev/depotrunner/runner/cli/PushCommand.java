@@ -52,7 +52,7 @@ final class PushCommand implements Callable<Integer> {
       description = "Name and tag for the pushed image (format: \"name:tag\"); repeatable.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--target", paramLabel = "TARGET", description = "Bake target whose image to push.")
+  @Option(names = "--target", paramLabel = "TARGET", description = "Bake target whose image to push (default: the bake's only target).")
   String target;
 
   private final Invocation invocation;

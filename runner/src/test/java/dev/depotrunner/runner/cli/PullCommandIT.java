@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,7 @@ class PullCommandIT {
   private static final String PULL_USER = "x-token";
   private static final String PULL_PASSWORD = "pull-it-pull-password";
   private static final String BUILD_ID = "build-pull-it";
+  private static final String BAKE_ID = "build-pull-it-bake";
 
   private static ControlPlane depot;
   private static HttpServer issuerServer;
@@ -51,6 +53,8 @@ class PullCommandIT {
   private static String buildImage;
   private static CopyResult seeded;
   private static DockerEngineClient engine;
+  private static String bakeImage;
+  private static final Map<String, String> targetDigests = new LinkedHashMap<>();
 
   @BeforeAll
   static void startDepot() throws Exception {
@@ -67,14 +71,28 @@ class PullCommandIT {
 
     // The build's image in the double's registry: the local base image, copied there.
     buildImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BUILD_ID;
-    seeded = ImageCopy.builder()
+    ImageCopy copy = ImageCopy.builder()
         .credentials(Credentials.fromEnvironment(Map.of(
             "DEPOT_PUSH_REGISTRY_USERNAME", PULL_USER,
             "DEPOT_PUSH_REGISTRY_PASSWORD", PULL_PASSWORD)))
-        .build()
-        .copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
-            List.of(ImageName.parse(buildImage)));
+        .build();
+    seeded = copy.copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
+        List.of(ImageName.parse(buildImage)));
     depotRegistry.addBuildImage(BUILD_ID, buildImage);
+
+    // A bake build of two targets, each image a variant of the base image with its own digest.
+    bakeImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BAKE_ID;
+    VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
+    for (String target : List.of("web", "api")) {
+      String variant = variants.write(prefix + "/variants", target);
+      CopyResult copied = copy.copy(ImageName.parse(variant), Optional.empty(),
+          List.of(ImageName.parse(bakeImage + "-" + target)));
+      targetDigests.put(target, copied.digest());
+    }
+    Map<String, List<String>> bakeTags = new LinkedHashMap<>();
+    bakeTags.put("web", List.of(prefix + "/web:own"));
+    bakeTags.put("api", List.of());
+    depotRegistry.addBakeBuild(BAKE_ID, bakeImage, bakeTags);
     engine = DockerHost.client(System.getenv());
   }
 
@@ -132,6 +150,59 @@ class PullCommandIT {
 
     assertEquals(DepotCommand.EXIT_USAGE, run.exitCode(), run.stderr());
     assertTrue(run.stderr().contains("invalid --tag"), run.stderr());
+  }
+
+  @Test
+  void bakePullTagsEveryTarget() throws Exception {
+    String tag = prefix + "/bake:v1";
+
+    Run run = depot("pull", BAKE_ID, "-t", tag, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pulling build " + BAKE_ID + " target web from " + bakeImage + "-web"),
+        run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pulling build " + BAKE_ID + " target api from " + bakeImage + "-api"),
+        run.stderr());
+    assertImage(tag + "-web", targetDigests.get("web"));
+    assertImage(tag + "-api", targetDigests.get("api"));
+  }
+
+  @Test
+  void bakePullWithoutTagsUsesTargetTags() throws Exception {
+    Run run = depot("pull", BAKE_ID, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertImage(prefix + "/web:own", targetDigests.get("web"));
+    assertTrue(engine.inspectImage(bakeImage + "-api").isPresent(), "no image " + bakeImage + "-api in the engine");
+  }
+
+  @Test
+  void bakePullOfOneTargetKeepsTag() throws Exception {
+    String tag = prefix + "/one:v1";
+
+    Run run = depot("pull", BAKE_ID, "--target", "api", "-t", tag, "--progress", "quiet");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertImage(tag, targetDigests.get("api"));
+    assertTrue(engine.inspectImage(tag + "-api").isEmpty(), "a single target's tag gets no suffix");
+  }
+
+  @Test
+  void bakePullOfUnknownTargetFails() {
+    Run run = depot("pull", BAKE_ID, "--target", "db", "-t", prefix + "/none:v1");
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+    assertTrue(run.stderr().contains("target db not found"), run.stderr());
+    assertTrue(run.stderr().contains("web, api"), run.stderr());
+  }
+
+  private static void assertImage(String tag, String digest) throws Exception {
+    Optional<ImageDetails> image = engine.inspectImage(tag);
+    assertTrue(image.isPresent(), "no image " + tag + " in the engine");
+    assertTrue(image.get().repoTags().contains(tag), image.get().toString());
+    assertTrue(image.get().repoDigests().stream().anyMatch(repoDigest -> repoDigest.endsWith("@" + digest)),
+        tag + " is not " + digest + ": " + image.get());
   }
 
   private record Run(int exitCode, String stdout, String stderr) {}

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,12 +48,14 @@ class PushCommandIT {
   private static final String PULL_USER = "x-token";
   private static final String PULL_PASSWORD = "push-it-pull-password";
   private static final String BUILD_ID = "build-push-it";
+  private static final String BAKE_ID = "build-push-it-bake";
 
   private static ControlPlane depot;
   private static DepotRegistry depotRegistry;
   private static HttpServer issuerServer;
   private static String prefix;
   private static CopyResult seeded;
+  private static final Map<String, String> targetDigests = new LinkedHashMap<>();
 
   @BeforeAll
   static void startDepot() throws Exception {
@@ -69,14 +72,27 @@ class PushCommandIT {
 
     // The build's image in the double's registry: the local base image, copied there.
     String buildImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BUILD_ID;
-    seeded = ImageCopy.builder()
+    ImageCopy copy = ImageCopy.builder()
         .credentials(Credentials.fromEnvironment(Map.of(
             "DEPOT_PUSH_REGISTRY_USERNAME", PULL_USER,
             "DEPOT_PUSH_REGISTRY_PASSWORD", PULL_PASSWORD)))
-        .build()
-        .copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
-            List.of(ImageName.parse(buildImage)));
+        .build();
+    seeded = copy.copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
+        List.of(ImageName.parse(buildImage)));
     depotRegistry.addBuildImage(BUILD_ID, buildImage);
+
+    // A bake build of two targets, each image a variant of the base image with its own digest.
+    String bakeImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BAKE_ID;
+    VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
+    Map<String, List<String>> bakeTags = new LinkedHashMap<>();
+    for (String target : List.of("web", "api")) {
+      String variant = variants.write(prefix + "/variants", target);
+      CopyResult copied = copy.copy(ImageName.parse(variant), Optional.empty(),
+          List.of(ImageName.parse(bakeImage + "-" + target)));
+      targetDigests.put(target, copied.digest());
+      bakeTags.put(target, List.of());
+    }
+    depotRegistry.addBakeBuild(BAKE_ID, bakeImage, bakeTags);
   }
 
   @AfterAll
@@ -145,6 +161,29 @@ class PushCommandIT {
 
     assertEquals(DepotCommand.EXIT_USAGE, run.exitCode(), run.stderr());
     assertTrue(run.stderr().contains("missing tag"), run.stderr());
+  }
+
+  @Test
+  void bakePushOfTargetKeepsDigest() throws Exception {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/bake:api";
+
+    Run run = depot(Map.of(), "push", BAKE_ID, "--target", "api", "-t", tag, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pushing build " + BAKE_ID + " of target api as " + tag), run.stderr());
+    assertEquals(targetDigests.get("api"), targetDigest(prefix + "/bake", "api"));
+  }
+
+  @Test
+  void bakePushWithoutTargetListsTargets() {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/bake:none";
+
+    Run run = depot(Map.of(), "push", BAKE_ID, "-t", tag);
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+    assertTrue(run.stderr().contains("several bake targets (web, api)"), run.stderr());
+    assertTrue(run.stderr().contains("--target"), run.stderr());
   }
 
   private record Run(int exitCode, String stdout, String stderr) {}

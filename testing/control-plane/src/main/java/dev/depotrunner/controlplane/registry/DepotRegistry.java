@@ -5,6 +5,8 @@ import dev.depotrunner.controlplane.ConnectError;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectCode;
+import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
+import dev.depotrunner.depotapi.proto.cli.v1.Command;
 import dev.depotrunner.depotapi.PushService;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.FinishPushResponse;
@@ -15,6 +17,7 @@ import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.StartPushResponse;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,7 @@ public final class DepotRegistry {
   private final String userToken;
   private final String pullUsername;
   private final String pullPassword;
-  private final Map<String, String> images = new ConcurrentHashMap<>();
+  private final Map<String, SavedBuild> images = new ConcurrentHashMap<>();
   private final List<StartPushRequest> started = new CopyOnWriteArrayList<>();
   private final List<FinishPushRequest> finished = new CopyOnWriteArrayList<>();
   private final AtomicInteger pushCount = new AtomicInteger();
@@ -62,9 +65,31 @@ public final class DepotRegistry {
     return registry;
   }
 
-  /** Makes GetPullInfo of {@code buildId} return {@code reference}, such as {@code host/repo:tag}. */
+  /** A build's image reference and the options GetPullInfo returns with it. */
+  private record SavedBuild(String reference, List<BuildOptions> options) {}
+
+  /**
+   * Makes GetPullInfo of {@code buildId} return {@code reference}, such as {@code host/repo:tag},
+   * without options, as for a build whose options Depot did not record.
+   */
   public void addBuildImage(String buildId, String reference) {
-    images.put(buildId, reference);
+    images.put(buildId, new SavedBuild(reference, List.of()));
+  }
+
+  /**
+   * Makes GetPullInfo of {@code buildId} return a saved bake build as Depot does, with {@code
+   * reference} and one BAKE options entry per target in the map's order. Each entry carries the
+   * target's name and tags. Target {@code t}'s image must be at {@code reference-t}.
+   */
+  public void addBakeBuild(String buildId, String reference, Map<String, List<String>> tagsByTarget) {
+    List<BuildOptions> options = new ArrayList<>();
+    tagsByTarget.forEach((target, tags) -> options.add(BuildOptions.newBuilder()
+        .setCommand(Command.COMMAND_BAKE)
+        .setTargetName(target)
+        .addAllTags(tags)
+        .setSave(true)
+        .build()));
+    images.put(buildId, new SavedBuild(reference, List.copyOf(options)));
   }
 
   /** Returns the StartPush requests received so far. */
@@ -105,12 +130,13 @@ public final class DepotRegistry {
 
   private GetPullInfoResponse getPullInfo(GetPullInfoRequest request, CallContext context) {
     requireUserToken(context);
-    String reference = images.get(request.getBuildId());
-    if (reference == null) {
+    SavedBuild build = images.get(request.getBuildId());
+    if (build == null) {
       throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
     }
     return GetPullInfoResponse.newBuilder()
-        .setReference(reference)
+        .setReference(build.reference())
+        .addAllOptions(build.options())
         .setUsername(pullUsername)
         .setPassword(pullPassword)
         .build();

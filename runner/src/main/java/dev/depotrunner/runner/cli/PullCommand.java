@@ -4,6 +4,8 @@ import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectClient;
 import dev.depotrunner.depotapi.UserAgent;
+import dev.depotrunner.runner.progress.ProgressMode;
+import dev.depotrunner.runner.progress.TransferRenderer;
 import dev.depotrunner.steps.build.DockerHost;
 import dev.depotrunner.steps.registry.PullRequest;
 import dev.depotrunner.steps.registry.PullStep;
@@ -58,7 +60,7 @@ final class PullCommand implements Callable<Integer> {
   List<String> targets = new ArrayList<>();
 
   @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-      description = "Progress output: auto, plain, tty or quiet (default: auto).")
+      description = "Progress output: auto, plain, tty or quiet (default: $BUILDKIT_PROGRESS or auto).")
   String progress;
 
   private final Invocation invocation;
@@ -78,12 +80,12 @@ final class PullCommand implements Callable<Integer> {
           "missing build ID: pass the ID of the build to pull as the argument");
     }
     List<String> names = validateTags();
-    PushProgress.Mode mode = progressMode(environment);
+    ProgressMode mode = progressMode(environment);
 
     ConnectClient client = ConnectClient.fromEnvironment(
         environment, UserAgent.of("dev", environment.containsKey("CI")));
     PullStep step = new PullStep(new BuildService(client), DockerHost.client(environment),
-        new PullProgress(invocation.err(), mode));
+        new PullProgress(TransferRenderer.create(mode, invocation.err(), environment)));
     step.run(new PullRequest(buildId, names, targets,
         Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken));
     return CommandLine.ExitCode.OK;
@@ -101,9 +103,9 @@ final class PullCommand implements Callable<Integer> {
     return tags;
   }
 
-  private PushProgress.Mode progressMode(Map<String, String> environment) {
+  private ProgressMode progressMode(Map<String, String> environment) {
     try {
-      return PushProgress.Mode.parse(progress, environment.containsKey("CI"), invocation.stdoutIsTerminal());
+      return PushProgress.mode(progress, environment, invocation.stdoutIsTerminal());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -18,6 +18,7 @@ import dev.depotrunner.registry.ImageName;
 import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
+import dev.depotrunner.runner.progress.TerminalEmulator;
 import dev.depotrunner.steps.build.DockerHost;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +47,7 @@ class PullCommandIT {
   private static final String PULL_PASSWORD = "pull-it-pull-password";
   private static final String BUILD_ID = "build-pull-it";
   private static final String BAKE_ID = "build-pull-it-bake";
+  private static final String TTY_ID = "build-pull-it-tty";
 
   private static ControlPlane depot;
   private static HttpServer issuerServer;
@@ -54,6 +56,8 @@ class PullCommandIT {
   private static CopyResult seeded;
   private static DockerEngineClient engine;
   private static String bakeImage;
+  private static String ttyImage;
+  private static String ttyLayer;
   private static final Map<String, String> targetDigests = new LinkedHashMap<>();
 
   @BeforeAll
@@ -84,8 +88,8 @@ class PullCommandIT {
     bakeImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BAKE_ID;
     VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
     for (String target : List.of("web", "api")) {
-      String variant = variants.write(prefix + "/variants", target);
-      CopyResult copied = copy.copy(ImageName.parse(variant), Optional.empty(),
+      VariantImages.Variant variant = variants.write(prefix + "/variants", target, 4096);
+      CopyResult copied = copy.copy(ImageName.parse(variant.reference()), Optional.empty(),
           List.of(ImageName.parse(bakeImage + "-" + target)));
       targetDigests.put(target, copied.digest());
     }
@@ -93,6 +97,13 @@ class PullCommandIT {
     bakeTags.put("web", List.of(prefix + "/web:own"));
     bakeTags.put("api", List.of());
     depotRegistry.addBakeBuild(BAKE_ID, bakeImage, bakeTags);
+
+    // A build with a layer of its own, so the engine downloads it and reports its progress.
+    ttyImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + TTY_ID;
+    VariantImages.Variant ttyVariant = variants.write(prefix + "/variants", "tty", 3_000_000);
+    copy.copy(ImageName.parse(ttyVariant.reference()), Optional.empty(), List.of(ImageName.parse(ttyImage)));
+    ttyLayer = ttyVariant.layerDigest();
+    depotRegistry.addBuildImage(TTY_ID, ttyImage);
     engine = DockerHost.client(System.getenv());
   }
 
@@ -122,6 +133,24 @@ class PullCommandIT {
     assertTrue(tagged.get().repoDigests().stream().anyMatch(digest -> digest.endsWith("@" + seeded.digest())),
         tagged.get().toString());
     assertTrue(engine.inspectImage(buildImage).isPresent(), "no image " + buildImage + " in the engine");
+  }
+
+  @Test
+  void ttyPullRewritesLayerLine() throws Exception {
+    String tag = prefix + "/tty:v1";
+
+    Run run = depot(Map.of("COLUMNS", "200", "LINES", "30"), "pull", TTY_ID, "-t", tag, "--progress", "tty");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    TerminalEmulator terminal = new TerminalEmulator(200, 30);
+    terminal.write(run.stderr());
+    List<String> screen = terminal.screen();
+    String layer = ttyLayer.substring("sha256:".length(), "sha256:".length() + 12);
+    assertTrue(run.stderr().contains("\u001b[2K" + layer + ": "), "the layer's line was not rewritten: " + run.stderr());
+    assertTrue(screen.contains("[depot] Pulling build " + TTY_ID + " from " + ttyImage), terminal.transcript());
+    assertTrue(screen.contains(layer + ": Pull complete"), terminal.transcript());
+    assertTrue(screen.contains("[depot] Tagged " + tag), terminal.transcript());
+    assertEquals(0, terminal.wraps(), terminal.transcript());
   }
 
   @Test
@@ -208,7 +237,12 @@ class PullCommandIT {
   private record Run(int exitCode, String stdout, String stderr) {}
 
   private static Run depot(String... args) {
+    return depot(Map.of(), args);
+  }
+
+  private static Run depot(Map<String, String> extra, String... args) {
     Map<String, String> environment = HostEnvironment.withoutCi();
+    environment.putAll(extra);
     environment.put("DEPOT_API_URL", depot.url().toString());
     environment.put("DEPOT_TOKEN", USER_TOKEN);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -16,6 +16,7 @@ import dev.depotrunner.registry.ImageName;
 import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
+import dev.depotrunner.runner.progress.TerminalEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -86,8 +87,8 @@ class PushCommandIT {
     VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
     Map<String, List<String>> bakeTags = new LinkedHashMap<>();
     for (String target : List.of("web", "api")) {
-      String variant = variants.write(prefix + "/variants", target);
-      CopyResult copied = copy.copy(ImageName.parse(variant), Optional.empty(),
+      VariantImages.Variant variant = variants.write(prefix + "/variants", target, 4096);
+      CopyResult copied = copy.copy(ImageName.parse(variant.reference()), Optional.empty(),
           List.of(ImageName.parse(bakeImage + "-" + target)));
       targetDigests.put(target, copied.digest());
       bakeTags.put(target, List.of());
@@ -119,6 +120,23 @@ class PushCommandIT {
         .filter(push -> push.getTag().equals(tag)).count());
     assertTrue(depotRegistry.finishedPushes().stream()
         .anyMatch(push -> push.getBuildId().equals(BUILD_ID) && !push.hasError()));
+  }
+
+  @Test
+  void ttyPushRewritesBlobLines() throws Exception {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/tty:v1";
+
+    Run run = depot(Map.of("COLUMNS", "100", "LINES", "30"), "push", BUILD_ID, "-t", tag, "--progress", "tty");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    TerminalEmulator terminal = new TerminalEmulator(100, 30);
+    terminal.write(run.stderr());
+    List<String> screen = terminal.screen();
+    assertTrue(run.stderr().contains("\u001b[2K"), "no line was rewritten: " + run.stderr());
+    assertTrue(screen.contains("[depot] Pushing build " + BUILD_ID + " as " + tag), terminal.transcript());
+    assertEquals(2, screen.stream().filter(line -> line.matches("[0-9a-f]{12}: Pushed [0-9.]+[kMG]?B")).count(),
+        terminal.transcript());
+    assertEquals(seeded.digest(), targetDigest(prefix + "/tty", "v1"));
   }
 
   @Test

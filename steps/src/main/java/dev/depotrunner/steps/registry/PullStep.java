@@ -47,8 +47,8 @@ public final class PullStep {
     List<BakeTargets.PullImage> images =
         BakeTargets.pullImages(request.buildId(), pullInfo, request.targets(), request.tags());
 
-    // One image at a time, so that the engine's progress messages of one pull are not mixed
-    // with another's, and layers the targets share are downloaded once.
+    // One image at a time, so that the engine's progress lines of one pull are not mixed with
+    // another's. The Depot CLI pulls up to three at once.
     List<String> tagged = new ArrayList<>();
     for (BakeTargets.PullImage image : images) {
       tagged.addAll(pull(request, pullInfo, image));

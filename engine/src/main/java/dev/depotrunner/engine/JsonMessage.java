@@ -12,12 +12,22 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  * @param progress the rendered progress bar, or empty
  * @param current the bytes done, or 0
  * @param total the bytes expected, or 0 when unknown
+ * @param units the unit of {@code current} and {@code total} when they are not bytes, such as {@code s} for
+ *     the seconds an extraction has taken, or empty
  * @param stream a line of output such as {@code Loaded image: app:latest}, or empty
  * @param error the error text ({@code errorDetail.message}, else {@code error}), or empty
  * @param aux the {@code aux} object, or a missing node
  */
 public record JsonMessage(
-    String id, String status, String progress, long current, long total, String stream, String error, JsonNode aux) {
+    String id,
+    String status,
+    String progress,
+    long current,
+    long total,
+    String units,
+    String stream,
+    String error,
+    JsonNode aux) {
 
   static JsonMessage fromJson(JsonNode json) {
     String error = json.path("errorDetail").path("message").asText("");
@@ -31,6 +41,7 @@ public record JsonMessage(
         json.path("progress").asText(""),
         json.path("progressDetail").path("current").asLong(0),
         json.path("progressDetail").path("total").asLong(0),
+        json.path("progressDetail").path("units").asText(""),
         json.path("stream").asText(""),
         error,
         aux);

@@ -30,6 +30,20 @@ class JsonMessageReaderTest {
   }
 
   @Test
+  void progressDetailKeepsUnits() throws Exception {
+    List<JsonMessage> messages = new ArrayList<>();
+
+    JsonMessageReader.read(stream("{\"id\":\"l1\",\"status\":\"Downloading\",\"progressDetail\":{\"current\":5,\"total\":9}}"
+        + "{\"id\":\"l1\",\"status\":\"Extracting\",\"progressDetail\":{\"current\":1,\"units\":\"s\"}}"), "pull", messages::add);
+
+    assertEquals(5, messages.get(0).current());
+    assertEquals(9, messages.get(0).total());
+    assertEquals("", messages.get(0).units());
+    assertEquals(1, messages.get(1).current());
+    assertEquals("s", messages.get(1).units());
+  }
+
+  @Test
   void emptyStreamHasNoAux() throws Exception {
     assertNull(JsonMessageReader.read(stream(""), "load", message -> {}));
   }

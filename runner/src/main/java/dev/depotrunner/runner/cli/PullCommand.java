@@ -4,7 +4,10 @@ import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectClient;
 import dev.depotrunner.depotapi.UserAgent;
+import dev.depotrunner.runner.progress.ProgressMode;
+import dev.depotrunner.runner.progress.TransferRenderer;
 import dev.depotrunner.steps.build.DockerHost;
+import dev.depotrunner.steps.registry.PullRequest;
 import dev.depotrunner.steps.registry.PullStep;
 import dev.depotrunner.steps.registry.PullTag;
 import java.util.ArrayList;
@@ -25,8 +28,8 @@ import picocli.CommandLine.Spec;
  * into the Docker Engine that {@code DOCKER_HOST} names, with the Depot CLI's flags.
  *
  * <p>NOTE: the Depot CLI also takes {@code project:tag} and {@code registry.depot.dev/...}
- * references, bake targets ({@code --target}), and lets the user pick a build on a terminal;
- * this implementation pulls by build ID only.
+ * references and lets the user pick a build on a terminal, but this implementation pulls by build
+ * ID only.
  */
 @Command(name = "pull", description = "Pull a project's build from the Depot registry.")
 final class PullCommand implements Callable<Integer> {
@@ -52,8 +55,12 @@ final class PullCommand implements Callable<Integer> {
       description = "Name and tag for the pulled image (default: the build's tags); repeatable.")
   List<String> tags = new ArrayList<>();
 
+  @Option(names = "--target", paramLabel = "TARGET", split = ",",
+      description = "Bake target whose image to pull (default: every target); repeatable.")
+  List<String> targets = new ArrayList<>();
+
   @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-      description = "Progress output: auto, plain, tty or quiet (default: auto).")
+      description = "Progress output: auto, plain, tty or quiet (default: $BUILDKIT_PROGRESS or auto).")
   String progress;
 
   private final Invocation invocation;
@@ -72,32 +79,33 @@ final class PullCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "missing build ID: pass the ID of the build to pull as the argument");
     }
-    List<PullTag> names = parseTags();
-    PushProgress.Mode mode = progressMode(environment);
+    List<String> names = validateTags();
+    ProgressMode mode = progressMode(environment);
 
     ConnectClient client = ConnectClient.fromEnvironment(
         environment, UserAgent.of("dev", environment.containsKey("CI")));
     PullStep step = new PullStep(new BuildService(client), DockerHost.client(environment),
-        new PullProgress(invocation.err(), mode));
-    step.run(buildId, names, Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken);
+        new PullProgress(TransferRenderer.create(mode, invocation.err(), environment)));
+    step.run(new PullRequest(buildId, names, targets,
+        Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken));
     return CommandLine.ExitCode.OK;
   }
 
-  private List<PullTag> parseTags() {
-    List<PullTag> names = new ArrayList<>();
+  /** Checks each tag, but returns them as given, because a bake pull appends its target to each. */
+  private List<String> validateTags() {
     for (String tag : tags) {
       try {
-        names.add(PullTag.parse(tag));
+        PullTag.parse(tag);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "invalid --tag: " + e.getMessage(), e, null, tag);
       }
     }
-    return names;
+    return tags;
   }
 
-  private PushProgress.Mode progressMode(Map<String, String> environment) {
+  private ProgressMode progressMode(Map<String, String> environment) {
     try {
-      return PushProgress.Mode.parse(progress, environment.containsKey("CI"), invocation.stdoutIsTerminal());
+      return PushProgress.mode(progress, environment, invocation.stdoutIsTerminal());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -1,55 +1,57 @@
 package dev.depotrunner.runner.cli;
 
 import dev.depotrunner.engine.JsonMessage;
+import dev.depotrunner.runner.progress.TransferEvent;
+import dev.depotrunner.runner.progress.TransferRenderer;
 import dev.depotrunner.steps.registry.PullEvent;
-import java.io.PrintStream;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Prints {@code depot pull} progress to stderr: one line per step of the pull and one per layer
- * status the engine reports. Byte counts within a status ({@code Downloading}, {@code Extracting})
- * are left out, so a layer prints a few lines rather than hundreds.
- *
- * <p>NOTE: the tty mode prints the same lines as plain; it does not redraw in place.
+ * Turns {@code depot pull} progress into transfer events: a message per step of the pull, and a
+ * blob line per id of the engine's pull stream (the layers' short digests, and the tag being
+ * pulled) with the status and bytes the engine reports.
  */
 final class PullProgress implements Consumer<PullEvent> {
 
-  private final PrintStream err;
-  private final PushProgress.Mode mode;
+  private final TransferRenderer renderer;
 
-  PullProgress(PrintStream err, PushProgress.Mode mode) {
-    this.err = err;
-    this.mode = mode;
+  PullProgress(TransferRenderer renderer) {
+    this.renderer = renderer;
   }
 
   @Override
   public void accept(PullEvent event) {
-    if (mode == PushProgress.Mode.QUIET) {
-      return;
-    }
-    String line = describe(event);
-    if (line != null) {
-      err.println(line);
-    }
+    transferEvent(event).ifPresent(renderer);
   }
 
-  /** Returns the line for {@code event}, or null for events that print nothing. */
-  static String describe(PullEvent event) {
+  /** Returns the transfer event for {@code event}, or empty for a message without a status. */
+  static Optional<TransferEvent> transferEvent(PullEvent event) {
     if (event instanceof PullEvent.Started started) {
-      return "[depot] Pulling build " + started.buildId() + " from " + started.reference();
+      String build = "[depot] Pulling build " + started.buildId();
+      return Optional.of(new TransferEvent.Message(started.target()
+          .map(target -> build + " target " + target + " from " + started.reference())
+          .orElse(build + " from " + started.reference())));
     }
     if (event instanceof PullEvent.Tagged tagged) {
-      return "[depot] Tagged " + tagged.tag();
+      return Optional.of(new TransferEvent.Message("[depot] Tagged " + tagged.tag()));
     }
     if (event instanceof PullEvent.Finished finished) {
-      return finished.tags().isEmpty()
+      return Optional.of(new TransferEvent.Message(finished.tags().isEmpty()
           ? "[depot] Pulled " + finished.reference()
-          : "[depot] Pulled " + finished.reference() + " as " + String.join(", ", finished.tags());
+          : "[depot] Pulled " + finished.reference() + " as " + String.join(", ", finished.tags())));
     }
     JsonMessage message = ((PullEvent.Engine) event).message();
-    if (message.status().isEmpty() || message.current() > 0 || !message.progress().isEmpty()) {
-      return null;
+    if (message.status().isEmpty()) {
+      return Optional.empty();
     }
-    return message.id().isEmpty() ? message.status() : message.id() + ": " + message.status();
+    if (message.id().isEmpty()) {
+      return Optional.of(new TransferEvent.Message(message.status()));
+    }
+    if (!message.units().isEmpty()) {
+      // Counts in other units, such as the seconds an extraction has run, are not bytes.
+      return Optional.of(new TransferEvent.Blob(message.id(), message.status(), 0, 0));
+    }
+    return Optional.of(new TransferEvent.Blob(message.id(), message.status(), message.current(), message.total()));
   }
 }

@@ -8,6 +8,8 @@ import dev.depotrunner.depotapi.UserAgent;
 import dev.depotrunner.registry.Credentials;
 import dev.depotrunner.registry.ImageCopy;
 import dev.depotrunner.registry.ImageName;
+import dev.depotrunner.runner.progress.ProgressMode;
+import dev.depotrunner.runner.progress.TransferRenderer;
 import dev.depotrunner.steps.registry.PushRequest;
 import dev.depotrunner.steps.registry.PushStep;
 import java.util.ArrayList;
@@ -45,14 +47,14 @@ final class PushCommand implements Callable<Integer> {
   String token;
 
   @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-      description = "Progress output: auto, plain, tty or quiet (default: auto).")
+      description = "Progress output: auto, plain, tty or quiet (default: $BUILDKIT_PROGRESS or auto).")
   String progress;
 
   @Option(names = {"-t", "--tag"}, paramLabel = "NAME:TAG",
       description = "Name and tag for the pushed image (format: \"name:tag\"); repeatable.")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--target", paramLabel = "TARGET", description = "Bake target whose image to push.")
+  @Option(names = "--target", paramLabel = "TARGET", description = "Bake target whose image to push (default: the bake's only target).")
   String target;
 
   private final Invocation invocation;
@@ -65,14 +67,14 @@ final class PushCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> environment = invocation.environment();
     PushRequest request = validate(environment);
-    PushProgress.Mode mode = progressMode(environment);
+    ProgressMode mode = progressMode(environment);
 
     ConnectClient client = ConnectClient.fromEnvironment(
         environment, UserAgent.of("dev", environment.containsKey("CI")));
     ImageCopy.Builder copy =
         ImageCopy.builder().credentials(Credentials.fromEnvironment(environment));
     PushStep step = new PushStep(new BuildService(client), new PushService(client), copy,
-        new PushProgress(invocation.err(), mode));
+        new PushProgress(TransferRenderer.create(mode, invocation.err(), environment)));
     step.run(request);
     return CommandLine.ExitCode.OK;
   }
@@ -107,10 +109,9 @@ final class PushCommand implements Callable<Integer> {
         ApiToken.of(resolvedToken));
   }
 
-  private PushProgress.Mode progressMode(Map<String, String> environment) {
+  private ProgressMode progressMode(Map<String, String> environment) {
     try {
-      return PushProgress.Mode.parse(progress, environment.containsKey("CI"),
-          invocation.stdoutIsTerminal());
+      return PushProgress.mode(progress, environment, invocation.stdoutIsTerminal());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

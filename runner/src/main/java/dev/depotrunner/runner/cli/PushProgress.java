@@ -1,91 +1,87 @@
 package dev.depotrunner.runner.cli;
 
 import dev.depotrunner.registry.CopyEvent;
+import dev.depotrunner.runner.progress.ProgressMode;
+import dev.depotrunner.runner.progress.TransferEvent;
+import dev.depotrunner.runner.progress.TransferRenderer;
 import dev.depotrunner.steps.registry.PushEvent;
-import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Prints {@code depot push} progress to stderr, one line per step of each blob and manifest.
- * Events arrive from upload threads, so printing is synchronized.
- *
- * <p>NOTE: the tty mode prints the same lines as plain; it does not redraw in place.
+ * Turns {@code depot push} progress into transfer events: a message per step of the push and a
+ * blob line per layer and config, keyed by its short digest.
  */
 final class PushProgress implements Consumer<PushEvent> {
 
-  /** The output mode, from {@code --progress}. */
-  enum Mode {
-    PLAIN,
-    TTY,
-    QUIET;
+  private final TransferRenderer renderer;
 
-    /** Resolves {@code auto} to plain in CI or without a terminal, and tty otherwise. */
-    static Mode parse(String value, boolean ci, boolean terminal) {
-      return switch (value.toLowerCase(Locale.ROOT)) {
-        case "auto" -> ci || !terminal ? PLAIN : TTY;
-        case "plain" -> PLAIN;
-        case "tty" -> TTY;
-        case "quiet" -> QUIET;
-        default -> throw new IllegalArgumentException("invalid --progress value \"" + value
-            + "\": expected auto, plain, tty or quiet");
-      };
-    }
+  PushProgress(TransferRenderer renderer) {
+    this.renderer = renderer;
   }
 
-  private final PrintStream err;
-  private final Mode mode;
-
-  PushProgress(PrintStream err, Mode mode) {
-    this.err = err;
-    this.mode = mode;
+  /**
+   * Resolves {@code --progress} for push and pull as the Depot CLI does: {@code auto} takes
+   * {@code BUILDKIT_PROGRESS} when it is set, and is then plain in CI or without a terminal, and
+   * tty otherwise.
+   *
+   * @return {@link ProgressMode#PLAIN}, {@link ProgressMode#TTY} or {@link ProgressMode#QUIET}
+   * @throws IllegalArgumentException naming the value and the accepted ones
+   */
+  static ProgressMode mode(String value, Map<String, String> environment, boolean terminal) {
+    String resolved = value.toLowerCase(Locale.ROOT);
+    String override = environment.getOrDefault("BUILDKIT_PROGRESS", "");
+    if (resolved.equals("auto") && !override.isEmpty()) {
+      resolved = override.toLowerCase(Locale.ROOT);
+    }
+    boolean ci = environment.containsKey("CI");
+    return switch (resolved) {
+      case "auto" -> ci || !terminal ? ProgressMode.PLAIN : ProgressMode.TTY;
+      case "plain" -> ProgressMode.PLAIN;
+      case "tty" -> ProgressMode.TTY;
+      case "quiet" -> ProgressMode.QUIET;
+      default -> throw new IllegalArgumentException("invalid --progress value \"" + resolved
+          + "\": expected auto, plain, tty or quiet");
+    };
   }
 
   @Override
-  public synchronized void accept(PushEvent event) {
-    if (mode == Mode.QUIET) {
-      return;
-    }
-    String line = describe(event);
-    if (line != null) {
-      err.println(line);
-    }
+  public void accept(PushEvent event) {
+    renderer.accept(transferEvent(event));
   }
 
-  /** Returns the line for {@code event}, or null for events that print nothing. */
-  private static String describe(PushEvent event) {
+  static TransferEvent transferEvent(PushEvent event) {
     if (event instanceof PushEvent.Started started) {
       String build = "[depot] Pushing build " + started.buildId();
-      return started.target()
+      return new TransferEvent.Message(started.target()
           .map(target -> build + " of target " + target + " as " + started.tag())
-          .orElse(build + " as " + started.tag());
+          .orElse(build + " as " + started.tag()));
     }
     if (event instanceof PushEvent.Finished finished) {
-      return "[depot] Pushed " + finished.tag() + "@" + finished.digest() + " ("
-          + finished.blobsUploaded() + " blobs, " + megabytes(finished.bytesUploaded())
-          + " uploaded)";
+      return new TransferEvent.Message("[depot] Pushed " + finished.tag() + "@" + finished.digest() + " ("
+          + finished.blobsUploaded() + " blobs, " + megabytes(finished.bytesUploaded()) + " uploaded)");
     }
-    return describe(((PushEvent.Copy) event).event());
+    return transferEvent(((PushEvent.Copy) event).event());
   }
 
-  private static String describe(CopyEvent event) {
+  private static TransferEvent transferEvent(CopyEvent event) {
     if (event instanceof CopyEvent.BlobProgress progress) {
-      if (progress.bytesSent() == 0) {
-        return "Pushing blob " + progress.digest() + " (" + megabytes(progress.size()) + ")";
-      }
-      return progress.bytesSent() == progress.size() ? "Pushed blob " + progress.digest() : null;
+      String id = TransferEvent.shortDigest(progress.digest());
+      return progress.bytesSent() == progress.size()
+          ? new TransferEvent.Blob(id, "Pushed", 0, progress.size())
+          : new TransferEvent.Blob(id, "Pushing", progress.bytesSent(), progress.size());
     }
     if (event instanceof CopyEvent.BlobSkipped skipped) {
-      return skipped.reason() == CopyEvent.BlobSkipped.Reason.MOUNTED
-          ? "Mounted blob " + skipped.digest()
-          : "Blob " + skipped.digest() + " exists";
+      String state = skipped.reason() == CopyEvent.BlobSkipped.Reason.MOUNTED ? "Mounted" : "Layer already exists";
+      return new TransferEvent.Blob(TransferEvent.shortDigest(skipped.digest()), state, 0, skipped.size());
     }
     if (event instanceof CopyEvent.ManifestPushed manifest) {
-      return "Pushed manifest " + manifest.digest();
+      return new TransferEvent.Message("Pushed manifest " + manifest.digest());
     }
     CopyEvent.Retrying retrying = (CopyEvent.Retrying) event;
-    return "Retrying " + retrying.operation() + " in " + retrying.delay().toMillis()
-        + " ms after attempt " + retrying.attempt() + ": " + retrying.error();
+    return new TransferEvent.Message("Retrying " + retrying.operation() + " in " + retrying.delay().toMillis()
+        + " ms after attempt " + retrying.attempt() + ": " + retrying.error());
   }
 
   private static String megabytes(long bytes) {

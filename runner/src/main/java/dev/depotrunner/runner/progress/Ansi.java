@@ -11,6 +11,7 @@ final class Ansi {
   static final String HIDE_CURSOR = "\u001b[?25l";
   static final String SHOW_CURSOR = "\u001b[?25h";
   static final String ERASE_DOWN = "\u001b[0J";
+  static final String ERASE_LINE = "\u001b[2K";
 
   private Ansi() {}
 

@@ -18,6 +18,7 @@ import dev.depotrunner.registry.ImageName;
 import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
+import dev.depotrunner.runner.progress.TerminalEmulator;
 import dev.depotrunner.steps.build.DockerHost;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,8 @@ class PullCommandIT {
   private static final String PULL_USER = "x-token";
   private static final String PULL_PASSWORD = "pull-it-pull-password";
   private static final String BUILD_ID = "build-pull-it";
+  private static final String BAKE_ID = "build-pull-it-bake";
+  private static final String TTY_ID = "build-pull-it-tty";
 
   private static ControlPlane depot;
   private static HttpServer issuerServer;
@@ -51,6 +55,10 @@ class PullCommandIT {
   private static String buildImage;
   private static CopyResult seeded;
   private static DockerEngineClient engine;
+  private static String bakeImage;
+  private static String ttyImage;
+  private static String ttyLayer;
+  private static final Map<String, String> targetDigests = new LinkedHashMap<>();
 
   @BeforeAll
   static void startDepot() throws Exception {
@@ -67,14 +75,35 @@ class PullCommandIT {
 
     // The build's image in the double's registry: the local base image, copied there.
     buildImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BUILD_ID;
-    seeded = ImageCopy.builder()
+    ImageCopy copy = ImageCopy.builder()
         .credentials(Credentials.fromEnvironment(Map.of(
             "DEPOT_PUSH_REGISTRY_USERNAME", PULL_USER,
             "DEPOT_PUSH_REGISTRY_PASSWORD", PULL_PASSWORD)))
-        .build()
-        .copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
-            List.of(ImageName.parse(buildImage)));
+        .build();
+    seeded = copy.copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
+        List.of(ImageName.parse(buildImage)));
     depotRegistry.addBuildImage(BUILD_ID, buildImage);
+
+    // A bake build of two targets, each image a variant of the base image with its own digest.
+    bakeImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BAKE_ID;
+    VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
+    for (String target : List.of("web", "api")) {
+      VariantImages.Variant variant = variants.write(prefix + "/variants", target, 4096);
+      CopyResult copied = copy.copy(ImageName.parse(variant.reference()), Optional.empty(),
+          List.of(ImageName.parse(bakeImage + "-" + target)));
+      targetDigests.put(target, copied.digest());
+    }
+    Map<String, List<String>> bakeTags = new LinkedHashMap<>();
+    bakeTags.put("web", List.of(prefix + "/web:own"));
+    bakeTags.put("api", List.of());
+    depotRegistry.addBakeBuild(BAKE_ID, bakeImage, bakeTags);
+
+    // A build with a layer of its own, so the engine downloads it and reports its progress.
+    ttyImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + TTY_ID;
+    VariantImages.Variant ttyVariant = variants.write(prefix + "/variants", "tty", 3_000_000);
+    copy.copy(ImageName.parse(ttyVariant.reference()), Optional.empty(), List.of(ImageName.parse(ttyImage)));
+    ttyLayer = ttyVariant.layerDigest();
+    depotRegistry.addBuildImage(TTY_ID, ttyImage);
     engine = DockerHost.client(System.getenv());
   }
 
@@ -107,6 +136,24 @@ class PullCommandIT {
   }
 
   @Test
+  void ttyPullRewritesLayerLine() throws Exception {
+    String tag = prefix + "/tty:v1";
+
+    Run run = depot(Map.of("COLUMNS", "200", "LINES", "30"), "pull", TTY_ID, "-t", tag, "--progress", "tty");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    TerminalEmulator terminal = new TerminalEmulator(200, 30);
+    terminal.write(run.stderr());
+    List<String> screen = terminal.screen();
+    String layer = ttyLayer.substring("sha256:".length(), "sha256:".length() + 12);
+    assertTrue(run.stderr().contains("\u001b[2K" + layer + ": "), "the layer's line was not rewritten: " + run.stderr());
+    assertTrue(screen.contains("[depot] Pulling build " + TTY_ID + " from " + ttyImage), terminal.transcript());
+    assertTrue(screen.contains(layer + ": Pull complete"), terminal.transcript());
+    assertTrue(screen.contains("[depot] Tagged " + tag), terminal.transcript());
+    assertEquals(0, terminal.wraps(), terminal.transcript());
+  }
+
+  @Test
   void quietPullPrintsNothing() throws Exception {
     String tag = prefix + "/quiet:v2";
 
@@ -134,10 +181,68 @@ class PullCommandIT {
     assertTrue(run.stderr().contains("invalid --tag"), run.stderr());
   }
 
+  @Test
+  void bakePullTagsEveryTarget() throws Exception {
+    String tag = prefix + "/bake:v1";
+
+    Run run = depot("pull", BAKE_ID, "-t", tag, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pulling build " + BAKE_ID + " target web from " + bakeImage + "-web"),
+        run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pulling build " + BAKE_ID + " target api from " + bakeImage + "-api"),
+        run.stderr());
+    assertImage(tag + "-web", targetDigests.get("web"));
+    assertImage(tag + "-api", targetDigests.get("api"));
+  }
+
+  @Test
+  void bakePullWithoutTagsUsesTargetTags() throws Exception {
+    Run run = depot("pull", BAKE_ID, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertImage(prefix + "/web:own", targetDigests.get("web"));
+    assertTrue(engine.inspectImage(bakeImage + "-api").isPresent(), "no image " + bakeImage + "-api in the engine");
+  }
+
+  @Test
+  void bakePullOfOneTargetKeepsTag() throws Exception {
+    String tag = prefix + "/one:v1";
+
+    Run run = depot("pull", BAKE_ID, "--target", "api", "-t", tag, "--progress", "quiet");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertImage(tag, targetDigests.get("api"));
+    assertTrue(engine.inspectImage(tag + "-api").isEmpty(), "a single target's tag gets no suffix");
+  }
+
+  @Test
+  void bakePullOfUnknownTargetFails() {
+    Run run = depot("pull", BAKE_ID, "--target", "db", "-t", prefix + "/none:v1");
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+    assertTrue(run.stderr().contains("target db not found"), run.stderr());
+    assertTrue(run.stderr().contains("web, api"), run.stderr());
+  }
+
+  private static void assertImage(String tag, String digest) throws Exception {
+    Optional<ImageDetails> image = engine.inspectImage(tag);
+    assertTrue(image.isPresent(), "no image " + tag + " in the engine");
+    assertTrue(image.get().repoTags().contains(tag), image.get().toString());
+    assertTrue(image.get().repoDigests().stream().anyMatch(repoDigest -> repoDigest.endsWith("@" + digest)),
+        tag + " is not " + digest + ": " + image.get());
+  }
+
   private record Run(int exitCode, String stdout, String stderr) {}
 
   private static Run depot(String... args) {
+    return depot(Map.of(), args);
+  }
+
+  private static Run depot(Map<String, String> extra, String... args) {
     Map<String, String> environment = HostEnvironment.withoutCi();
+    environment.putAll(extra);
     environment.put("DEPOT_API_URL", depot.url().toString());
     environment.put("DEPOT_TOKEN", USER_TOKEN);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -16,6 +16,7 @@ import dev.depotrunner.registry.ImageName;
 import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.build.BuildRunner;
+import dev.depotrunner.runner.progress.TerminalEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,12 +49,14 @@ class PushCommandIT {
   private static final String PULL_USER = "x-token";
   private static final String PULL_PASSWORD = "push-it-pull-password";
   private static final String BUILD_ID = "build-push-it";
+  private static final String BAKE_ID = "build-push-it-bake";
 
   private static ControlPlane depot;
   private static DepotRegistry depotRegistry;
   private static HttpServer issuerServer;
   private static String prefix;
   private static CopyResult seeded;
+  private static final Map<String, String> targetDigests = new LinkedHashMap<>();
 
   @BeforeAll
   static void startDepot() throws Exception {
@@ -69,14 +73,27 @@ class PushCommandIT {
 
     // The build's image in the double's registry: the local base image, copied there.
     String buildImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BUILD_ID;
-    seeded = ImageCopy.builder()
+    ImageCopy copy = ImageCopy.builder()
         .credentials(Credentials.fromEnvironment(Map.of(
             "DEPOT_PUSH_REGISTRY_USERNAME", PULL_USER,
             "DEPOT_PUSH_REGISTRY_PASSWORD", PULL_PASSWORD)))
-        .build()
-        .copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
-            List.of(ImageName.parse(buildImage)));
+        .build();
+    seeded = copy.copy(ImageName.parse(variable("DEPOT_RUNNER_BASE_IMAGE")), Optional.empty(),
+        List.of(ImageName.parse(buildImage)));
     depotRegistry.addBuildImage(BUILD_ID, buildImage);
+
+    // A bake build of two targets, each image a variant of the base image with its own digest.
+    String bakeImage = variable("DEPOT_RUNNER_TOKEN_REGISTRY") + "/" + prefix + "/build:" + BAKE_ID;
+    VariantImages variants = new VariantImages(variable("DEPOT_RUNNER_BASE_IMAGE"));
+    Map<String, List<String>> bakeTags = new LinkedHashMap<>();
+    for (String target : List.of("web", "api")) {
+      VariantImages.Variant variant = variants.write(prefix + "/variants", target, 4096);
+      CopyResult copied = copy.copy(ImageName.parse(variant.reference()), Optional.empty(),
+          List.of(ImageName.parse(bakeImage + "-" + target)));
+      targetDigests.put(target, copied.digest());
+      bakeTags.put(target, List.of());
+    }
+    depotRegistry.addBakeBuild(BAKE_ID, bakeImage, bakeTags);
   }
 
   @AfterAll
@@ -103,6 +120,23 @@ class PushCommandIT {
         .filter(push -> push.getTag().equals(tag)).count());
     assertTrue(depotRegistry.finishedPushes().stream()
         .anyMatch(push -> push.getBuildId().equals(BUILD_ID) && !push.hasError()));
+  }
+
+  @Test
+  void ttyPushRewritesBlobLines() throws Exception {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/tty:v1";
+
+    Run run = depot(Map.of("COLUMNS", "100", "LINES", "30"), "push", BUILD_ID, "-t", tag, "--progress", "tty");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    TerminalEmulator terminal = new TerminalEmulator(100, 30);
+    terminal.write(run.stderr());
+    List<String> screen = terminal.screen();
+    assertTrue(run.stderr().contains("\u001b[2K"), "no line was rewritten: " + run.stderr());
+    assertTrue(screen.contains("[depot] Pushing build " + BUILD_ID + " as " + tag), terminal.transcript());
+    assertEquals(2, screen.stream().filter(line -> line.matches("[0-9a-f]{12}: Pushed [0-9.]+[kMG]?B")).count(),
+        terminal.transcript());
+    assertEquals(seeded.digest(), targetDigest(prefix + "/tty", "v1"));
   }
 
   @Test
@@ -145,6 +179,29 @@ class PushCommandIT {
 
     assertEquals(DepotCommand.EXIT_USAGE, run.exitCode(), run.stderr());
     assertTrue(run.stderr().contains("missing tag"), run.stderr());
+  }
+
+  @Test
+  void bakePushOfTargetKeepsDigest() throws Exception {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/bake:api";
+
+    Run run = depot(Map.of(), "push", BAKE_ID, "--target", "api", "-t", tag, "--progress", "plain");
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("[depot] Pushing build " + BAKE_ID + " of target api as " + tag), run.stderr());
+    assertEquals(targetDigests.get("api"), targetDigest(prefix + "/bake", "api"));
+  }
+
+  @Test
+  void bakePushWithoutTargetListsTargets() {
+    String tag = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + prefix + "/bake:none";
+
+    Run run = depot(Map.of(), "push", BAKE_ID, "-t", tag);
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    assertEquals(1, run.stderr().strip().lines().count(), run.stderr());
+    assertTrue(run.stderr().contains("several bake targets (web, api)"), run.stderr());
+    assertTrue(run.stderr().contains("--target"), run.stderr());
   }
 
   private record Run(int exitCode, String stdout, String stderr) {}

@@ -8,7 +8,7 @@ import java.util.List;
  * writes, ignores colors, wraps text at its width, and keeps the lines that scrolled off the top.
  * It counts how often text wrapped, since the view's redraw breaks when one of its lines wraps.
  */
-final class TerminalEmulator {
+public final class TerminalEmulator {
 
   private final int width;
   private final int height;
@@ -17,13 +17,13 @@ final class TerminalEmulator {
   private int column;
   private int wraps;
 
-  TerminalEmulator(int width, int height) {
+  public TerminalEmulator(int width, int height) {
     this.width = width;
     this.height = height;
     rows.add(new StringBuilder());
   }
 
-  void write(String output) {
+  public void write(String output) {
     for (int i = 0; i < output.length(); i++) {
       char c = output.charAt(i);
       if (c == 0x1b) {
@@ -69,6 +69,14 @@ final class TerminalEmulator {
           rows.remove(rows.size() - 1);
         }
       }
+      case 'K' -> {
+        StringBuilder line = rows.get(row);
+        if (arguments.equals("2")) {
+          line.setLength(0);
+        } else {
+          line.setLength(Math.min(column, line.length()));
+        }
+      }
       case 'm', 'l', 'h' -> {
         // Colors and cursor visibility do not change the text.
       }
@@ -99,7 +107,7 @@ final class TerminalEmulator {
   }
 
   /** Returns every line, including those that scrolled away, without trailing spaces. */
-  String transcript() {
+  public String transcript() {
     StringBuilder text = new StringBuilder();
     for (StringBuilder line : rows) {
       text.append(line.toString().stripTrailing()).append('\n');
@@ -108,7 +116,7 @@ final class TerminalEmulator {
   }
 
   /** Returns the lines the terminal shows now, without trailing spaces. */
-  List<String> screen() {
+  public List<String> screen() {
     List<String> lines = new ArrayList<>();
     for (int i = Math.max(0, rows.size() - height); i < rows.size(); i++) {
       lines.add(rows.get(i).toString().stripTrailing());
@@ -121,7 +129,7 @@ final class TerminalEmulator {
   }
 
   /** Returns how many times text reached the right edge and continued on the next line. */
-  int wraps() {
+  public int wraps() {
     return wraps;
   }
 

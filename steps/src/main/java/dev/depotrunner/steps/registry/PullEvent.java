@@ -5,8 +5,8 @@ import dev.depotrunner.engine.JsonMessage;
 /** Progress of {@code depot pull}, for a renderer to print. */
 public sealed interface PullEvent {
 
-  /** The engine starts pulling the build's image {@code reference}. */
-  record Started(String buildId, String reference) implements PullEvent {}
+  /** The engine starts pulling {@code reference}, the build's image or its bake target's. */
+  record Started(String buildId, java.util.Optional<String> target, String reference) implements PullEvent {}
 
   /** A message of the engine's pull stream, such as a layer's download status. */
   record Engine(JsonMessage message) implements PullEvent {}

@@ -1,10 +1,8 @@
 package dev.depotrunner.steps.registry;
 
-import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.DepotApiException;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
-import dev.depotrunner.depotapi.proto.cli.v1.Command;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoResponse;
 import dev.depotrunner.engine.DockerEngineClient;
@@ -12,16 +10,17 @@ import dev.depotrunner.engine.RegistryAuth;
 import dev.depotrunner.registry.ImageName;
 import dev.depotrunner.registry.RegistryException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Pulls a saved build's image from Depot's registry into the Docker Engine, as {@code depot pull}
  * does: GetPullInfo names the image and its pull credentials, the engine pulls it with them in
  * {@code X-Registry-Auth}, and the image is tagged with the requested names, else with the
- * build's own tags. The image keeps its Depot registry name too.
+ * build's own tags. A bake build's targets are pulled one after another, each under the names
+ * {@link BakeTargets} gives it. Every image keeps its Depot registry name too.
  */
 public final class PullStep {
 
@@ -35,25 +34,38 @@ public final class PullStep {
     this.listener = Objects.requireNonNull(listener);
   }
 
-  /**
-   * Pulls build {@code buildId} and returns the names it was tagged with.
-   *
-   * @param tags names such as {@code app:v1}; empty means the build's own tags
-   * @param platform such as {@code linux/arm64}
-   */
-  public List<String> run(String buildId, List<PullTag> tags, Optional<String> platform, ApiToken token)
+  /** Pulls the build's image, or its bake targets' images, and returns the names they were tagged with. */
+  public List<String> run(PullRequest request)
       throws DepotApiException, RegistryException, IOException, InterruptedException {
-    GetPullInfoResponse pullInfo =
-        builds.getPullInfo(GetPullInfoRequest.newBuilder().setBuildId(buildId).build(), token);
-    requirePullable(buildId, pullInfo);
-    ImageName image = PushStep.sourceImage(pullInfo, Optional.empty());
-    List<PullTag> names = tags.isEmpty() ? buildTags(pullInfo) : tags;
+    GetPullInfoResponse pullInfo = builds.getPullInfo(
+        GetPullInfoRequest.newBuilder().setBuildId(request.buildId()).build(), request.token());
+    requireSaved(request.buildId(), pullInfo);
+    if (pullInfo.getReference().isEmpty()) {
+      throw new RegistryException("the Depot API returned no image reference for build " + request.buildId()
+          + ". Check that the build finished and saved its image");
+    }
+    List<BakeTargets.PullImage> images =
+        BakeTargets.pullImages(request.buildId(), pullInfo, request.targets(), request.tags());
 
-    listener.accept(new PullEvent.Started(buildId, image.toString()));
+    // One image at a time, so that the engine's progress lines of one pull are not mixed with
+    // another's. The Depot CLI pulls up to three at once.
+    List<String> tagged = new ArrayList<>();
+    for (BakeTargets.PullImage image : images) {
+      tagged.addAll(pull(request, pullInfo, image));
+    }
+    return tagged;
+  }
+
+  private List<String> pull(PullRequest request, GetPullInfoResponse pullInfo, BakeTargets.PullImage pullImage)
+      throws RegistryException, IOException, InterruptedException {
+    ImageName image = parseReference(pullImage.reference());
+    List<PullTag> names = parseTags(pullImage.tags());
+
+    listener.accept(new PullEvent.Started(request.buildId(), pullImage.target(), image.toString()));
     RegistryAuth auth = new RegistryAuth(
         pullInfo.getUsername(), pullInfo.getPassword(), image.registry(), "", "");
     String repository = image.registry() + "/" + image.repository();
-    engine.pullImage(repository, image.qualifier(), platform, auth,
+    engine.pullImage(repository, image.qualifier(), request.platform(), auth,
         message -> listener.accept(new PullEvent.Engine(message)));
 
     // A digest reference is stored under the repository name alone, so tag from the full reference.
@@ -67,31 +79,30 @@ public final class PullStep {
     return tagged;
   }
 
-  /** Rejects builds whose image was not saved to the registry, and bake builds. */
-  private static void requirePullable(String buildId, GetPullInfoResponse pullInfo) throws RegistryException {
+  /** Rejects builds whose image was not saved to the registry. */
+  private static void requireSaved(String buildId, GetPullInfoResponse pullInfo) throws RegistryException {
     List<BuildOptions> options = pullInfo.getOptionsList();
     boolean saved = pullInfo.getSaveForLoad() || options.stream().anyMatch(BuildOptions::getSave);
     if (!options.isEmpty() && !saved) {
       throw new RegistryException("build " + buildId
           + " is not a saved build. To use the registry use --save when building");
     }
-    if (options.stream().anyMatch(option -> option.getCommand() == Command.COMMAND_BAKE)) {
-      // NOTE: the Depot CLI pulls one image per bake target (--target); this implementation
-      // pulls single builds only.
-      throw new RegistryException("build " + buildId
-          + " is a bake build, which depot pull does not support yet; use `depot push --target`");
+  }
+
+  private static ImageName parseReference(String reference) throws RegistryException {
+    try {
+      return ImageName.parse(reference);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException("the Depot API returned an invalid image reference: " + e.getMessage(), e);
     }
   }
 
-  /** The tags of the build's first options, as the Depot CLI uses when no --tag is given. */
-  private static List<PullTag> buildTags(GetPullInfoResponse pullInfo) throws RegistryException {
-    if (pullInfo.getOptionsCount() == 0) {
-      return List.of();
-    }
+  /** Parses the tags. The user's tags were checked already, so an invalid one comes from the build. */
+  private static List<PullTag> parseTags(List<String> tags) throws RegistryException {
     try {
-      return pullInfo.getOptions(0).getTagsList().stream().map(PullTag::parse).toList();
+      return tags.stream().map(PullTag::parse).toList();
     } catch (IllegalArgumentException e) {
-      throw new RegistryException("the Depot API returned an invalid build tag: " + e.getMessage(), e);
+      throw new RegistryException("cannot tag the pulled image: " + e.getMessage(), e);
     }
   }
 }

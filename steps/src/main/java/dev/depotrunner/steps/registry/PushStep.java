@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * Pushes a finished build from Depot's registry to the request's tags, as {@code depot push}
  * does: GetPullInfo names the build's image and its pull credentials, and each tag gets a byte
- * for byte copy, recorded with StartPush and FinishPush.
+ * for byte copy, recorded with StartPush and FinishPush. Of a bake build, the image of the
+ * requested target is pushed, or of its only target.
  */
 public final class PushStep {
 
@@ -53,7 +54,8 @@ public final class PushStep {
       throws DepotApiException, RegistryException, InterruptedException {
     GetPullInfoResponse pullInfo = builds.getPullInfo(
         GetPullInfoRequest.newBuilder().setBuildId(request.buildId()).build(), request.token());
-    ImageName source = sourceImage(pullInfo, request.target());
+    Optional<String> target = BakeTargets.pushTarget(request.buildId(), pullInfo, request.target());
+    ImageName source = sourceImage(pullInfo, target);
     Optional<RegistryCredential> credential = pullInfo.getUsername().isEmpty()
         ? Optional.empty()
         : Optional.of(new RegistryCredential(pullInfo.getUsername(), pullInfo.getPassword()));
@@ -61,19 +63,19 @@ public final class PushStep {
 
     List<CopyResult> results = new ArrayList<>();
     for (ImageName tag : request.tags()) {
-      results.add(pushTag(request, source, credential, imageCopy, tag));
+      results.add(pushTag(request, target, source, credential, imageCopy, tag));
     }
     return results;
   }
 
-  private CopyResult pushTag(PushRequest request, ImageName source,
+  private CopyResult pushTag(PushRequest request, Optional<String> target, ImageName source,
       Optional<RegistryCredential> credential, ImageCopy imageCopy, ImageName tag)
       throws DepotApiException, RegistryException, InterruptedException {
     String pushId = pushes.startPush(StartPushRequest.newBuilder()
         .setBuildId(request.buildId())
         .setTag(tag.toString())
         .build(), request.token()).getPushId();
-    listener.accept(new PushEvent.Started(request.buildId(), request.target(), tag));
+    listener.accept(new PushEvent.Started(request.buildId(), target, tag));
 
     CopyResult result;
     try {
@@ -112,7 +114,7 @@ public final class PushStep {
           + " check that the build finished and saved its image");
     }
     if (target.isPresent()) {
-      reference = reference + "-" + target.get();
+      reference = BakeTargets.imageOf(pullInfo, target.get());
     }
     try {
       return ImageName.parse(reference);

@@ -5,6 +5,8 @@ import dev.depotrunner.controlplane.ConnectError;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectCode;
+import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
+import dev.depotrunner.depotapi.proto.cli.v1.Command;
 import dev.depotrunner.depotapi.PushService;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
 import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildResponse;
@@ -52,7 +54,7 @@ public final class DepotRegistry {
   private final String userToken;
   private final String pullUsername;
   private final String pullPassword;
-  private final Map<String, String> images = new ConcurrentHashMap<>();
+  private final Map<String, SavedBuild> images = new ConcurrentHashMap<>();
   private final List<StartPushRequest> started = new CopyOnWriteArrayList<>();
   private final List<FinishPushRequest> finished = new CopyOnWriteArrayList<>();
   private final AtomicInteger pushCount = new AtomicInteger();
@@ -87,9 +89,31 @@ public final class DepotRegistry {
     return registry;
   }
 
-  /** Makes GetPullInfo of {@code buildId} return {@code reference}, such as {@code host/repo:tag}. */
+  /** A build's image reference and the options GetPullInfo returns with it. */
+  private record SavedBuild(String reference, List<BuildOptions> options) {}
+
+  /**
+   * Makes GetPullInfo of {@code buildId} return {@code reference}, such as {@code host/repo:tag},
+   * without options, as for a build whose options Depot did not record.
+   */
   public void addBuildImage(String buildId, String reference) {
-    images.put(buildId, reference);
+    images.put(buildId, new SavedBuild(reference, List.of()));
+  }
+
+  /**
+   * Makes GetPullInfo of {@code buildId} return a saved bake build as Depot does, with {@code
+   * reference} and one BAKE options entry per target in the map's order. Each entry carries the
+   * target's name and tags. Target {@code t}'s image must be at {@code reference-t}.
+   */
+  public void addBakeBuild(String buildId, String reference, Map<String, List<String>> tagsByTarget) {
+    List<BuildOptions> options = new ArrayList<>();
+    tagsByTarget.forEach((target, tags) -> options.add(BuildOptions.newBuilder()
+        .setCommand(Command.COMMAND_BAKE)
+        .setTargetName(target)
+        .addAllTags(tags)
+        .setSave(true)
+        .build()));
+    images.put(buildId, new SavedBuild(reference, List.copyOf(options)));
   }
 
   /**
@@ -97,7 +121,7 @@ public final class DepotRegistry {
    * CreateBuild returns the tags {@code <host>/<project>:<build id>} and {@code
    * <host>/<project>:<save tag>} for each save tag, and a credential for the host (base64 of
    * {@code x-token:<password>}) that may push and pull the project's repository. GetPullInfo of the
-   * build then returns the build id tag with a password that may pull it.
+   * build then returns the build id tag with a password that may pull it, and for a bake, the targets.
    */
   public void saveBuildsIn(String registryHost) {
     depot.saveBuildsWith((build, response) -> save(registryHost, build, response));
@@ -165,7 +189,11 @@ public final class DepotRegistry {
         .setToken(Base64.getEncoder().encodeToString(
             (TOKEN_USER + ":" + savePassword).getBytes(StandardCharsets.UTF_8))));
 
-    images.put(build.id(), tags.get(0));
+    // A saved bake lists its targets in GetPullInfo, and target t's image is at the build id tag plus -t.
+    List<BuildOptions> bakeTargets = build.request().getOptionsList().stream()
+        .filter(options -> options.getCommand() == Command.COMMAND_BAKE)
+        .toList();
+    images.put(build.id(), new SavedBuild(tags.get(0), bakeTargets));
     pullPasswords.put(build.id(), pullPassword);
   }
 
@@ -218,13 +246,14 @@ public final class DepotRegistry {
 
   private GetPullInfoResponse getPullInfo(GetPullInfoRequest request, CallContext context) {
     requireUserToken(context);
-    String reference = images.get(request.getBuildId());
-    if (reference == null) {
+    SavedBuild build = images.get(request.getBuildId());
+    if (build == null) {
       throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
     }
     String savedPassword = pullPasswords.get(request.getBuildId());
     return GetPullInfoResponse.newBuilder()
-        .setReference(reference)
+        .setReference(build.reference())
+        .addAllOptions(build.options())
         .setUsername(savedPassword == null ? pullUsername : TOKEN_USER)
         .setPassword(savedPassword == null ? pullPassword : savedPassword)
         .build();

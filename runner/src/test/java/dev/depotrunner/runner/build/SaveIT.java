@@ -230,6 +230,16 @@ class SaveIT {
       assertEquals(digest, savedDigest("bake-" + target), target);
       assertTrue(run.stderr().contains("docker pull " + savedTag("bake-" + target)), run.stderr());
     }
+
+    String pushed = variable("DEPOT_RUNNER_AUTH_REGISTRY") + "/" + project + "/web:v1";
+    var push = LocalEngine.depot(work, pushEnvironment(), "push", build.id(), "--target", "web", "-t", pushed,
+        "--progress", "plain");
+    assertEquals(0, push.exitCode(), push.stderr());
+    assertEquals(metadata.path("web").path("containerimage.digest").asText(), pushedDigest(project + "/web", "v1"));
+
+    var ambiguous = LocalEngine.depot(work, pushEnvironment(), "push", build.id(), "-t", pushed, "--progress", "plain");
+    assertEquals(1, ambiguous.exitCode(), ambiguous.stderr());
+    assertTrue(ambiguous.stderr().contains("api, web"), ambiguous.stderr());
   }
 
   @Test

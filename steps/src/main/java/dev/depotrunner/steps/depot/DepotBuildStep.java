@@ -4,13 +4,11 @@ import dev.depotrunner.buildkit.SolveCancelledException;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
-import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
 import dev.depotrunner.steps.build.BuildMetadata;
 import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
 import dev.depotrunner.steps.build.options.BuildOptions;
-import dev.depotrunner.steps.build.options.Platform;
 import dev.depotrunner.steps.build.options.ProgressMode;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
@@ -19,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,6 +45,7 @@ public final class DepotBuildStep {
   private final Duration healthInterval;
   private final AtomicReference<DepotBuild> build = new AtomicReference<>();
   private final AtomicReference<BuildStep> running = new AtomicReference<>();
+  private final AtomicReference<MultiPlatformBuild> runningOnSeveral = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile CreatedBuild created;
 
@@ -90,6 +90,10 @@ public final class DepotBuildStep {
     BuildStep step = running.get();
     if (step != null) {
       step.cancel();
+    }
+    MultiPlatformBuild several = runningOnSeveral.get();
+    if (several != null) {
+      several.cancel();
     }
   }
 
@@ -162,9 +166,15 @@ public final class DepotBuildStep {
 
   private BuildResult buildOnBuilder(DepotBuild depotBuild, BuildOptions options)
       throws BuildStepException, InterruptedException {
+    List<PlatformGroup> groups =
+        PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder());
+    if (groups.size() > 1) {
+      return buildOnSeveral(depotBuild, options, groups);
+    }
+
     BuilderConnection connection;
     try {
-      connection = depotBuild.connect(builderPlatform(options));
+      connection = depotBuild.connect(groups.get(0).builder());
     } catch (BuildStepException e) {
       if (depotBuild.isCancelled()) {
         listener.onEvent(new BuildEvent.Cancelled(BuildStep.DEFAULT_TARGET, Instant.now()));
@@ -184,23 +194,19 @@ public final class DepotBuildStep {
     }
   }
 
-  /**
-   * Returns the machine architecture to ask for: {@code --build-platform} when set, else arm64 when every
-   * target platform is arm64, else amd64.
-   *
-   * <p>NOTE: Depot's dynamic mode starts one builder per target architecture; this runs every platform
-   * of a multi-platform build on one builder, which emulates the other architectures.
-   */
-  static BuilderPlatform builderPlatform(BuildOptions options) {
-    return switch (options.buildPlatform()) {
-      case LINUX_AMD64 -> BuilderPlatform.BUILDER_PLATFORM_AMD64;
-      case LINUX_ARM64 -> BuilderPlatform.BUILDER_PLATFORM_ARM64;
-      case DYNAMIC -> {
-        boolean allArm = !options.platforms().isEmpty()
-            && options.platforms().stream().map(Platform::architecture).allMatch("arm64"::equals);
-        yield allArm ? BuilderPlatform.BUILDER_PLATFORM_ARM64 : BuilderPlatform.BUILDER_PLATFORM_AMD64;
+  /** Builds each architecture's platforms on a builder of that architecture, in parallel. */
+  private BuildResult buildOnSeveral(DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups)
+      throws BuildStepException, InterruptedException {
+    var several = new MultiPlatformBuild(listener, environment, stdout, machineId);
+    runningOnSeveral.set(several);
+    try {
+      if (cancelled) {
+        several.cancel();
       }
-    };
+      return several.run(depotBuild, options, groups);
+    } finally {
+      runningOnSeveral.set(null);
+    }
   }
 
   private static boolean causedByCancel(Throwable error) {

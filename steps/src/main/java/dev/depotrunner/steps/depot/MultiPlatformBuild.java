@@ -1,0 +1,287 @@
+package dev.depotrunner.steps.depot;
+
+import dev.depotrunner.buildkit.progress.ProgressGroup;
+import dev.depotrunner.buildkit.progress.SolveStatus;
+import dev.depotrunner.buildkit.progress.VertexState;
+import dev.depotrunner.buildkit.transport.BuilderConnection;
+import dev.depotrunner.registry.Credentials;
+import dev.depotrunner.registry.ImageName;
+import dev.depotrunner.registry.IndexPush;
+import dev.depotrunner.registry.PushedIndex;
+import dev.depotrunner.registry.RegistryException;
+import dev.depotrunner.steps.build.BuildMetadata;
+import dev.depotrunner.steps.build.BuildResult;
+import dev.depotrunner.steps.build.BuildStep;
+import dev.depotrunner.steps.build.BuildStepException;
+import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.events.BuildEvent;
+import dev.depotrunner.steps.events.BuildEventListener;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a build whose platforms span both architectures on one Depot builder per architecture, in
+ * parallel, and joins the results: pushed images become one image index under every tag, and a
+ * {@code local} export gets one folder per platform. The first failure cancels the other builders and
+ * is the error the build fails with.
+ *
+ * <p>Every progress vertex carries its builder's architecture in front of its name, such as
+ * {@code [arm64 linux/arm64 2/2] COPY}, so the renderers show both builders.
+ *
+ * <p>{@link #cancel()} may be called from another thread.
+ */
+final class MultiPlatformBuild {
+
+  private final BuildEventListener listener;
+  private final Map<String, String> environment;
+  private final OutputStream stdout;
+  private final String machineId;
+  private final List<Builder> builders = new ArrayList<>();
+  private volatile boolean cancelled;
+
+  /** One builder's part of the build. */
+  private final class Builder {
+    final PlatformGroup group;
+    final BuildStep step;
+    final AtomicReference<Thread> waitingForBuilder = new AtomicReference<>();
+    Future<BuildResult> future;
+
+    Builder(PlatformGroup group) {
+      this.group = group;
+      this.step = new BuildStep(labelled(group.label()), environment, stdout, machineId);
+    }
+
+    void cancel() {
+      step.cancel();
+      // A running Solve ends through the step's cancellation; only a wait for the builder needs an interrupt.
+      Thread waiting = waitingForBuilder.get();
+      if (waiting != null) {
+        waiting.interrupt();
+      }
+    }
+  }
+
+  MultiPlatformBuild(BuildEventListener listener, Map<String, String> environment, OutputStream stdout, String machineId) {
+    this.listener = listener;
+    this.environment = Map.copyOf(environment);
+    this.stdout = stdout;
+    this.machineId = machineId;
+  }
+
+  /** Cancels every builder's part of the build. */
+  void cancel() {
+    cancelled = true;
+    synchronized (builders) {
+      builders.forEach(Builder::cancel);
+    }
+  }
+
+  /**
+   * Builds {@code groups}, one per builder of {@code depotBuild}, and joins their results.
+   *
+   * @throws BuildStepException with the first builder's failure, or if an output cannot be joined
+   */
+  BuildResult run(DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups)
+      throws BuildStepException, InterruptedException {
+    BuilderOutputs outputs = BuilderOutputs.plan(options);
+    List<BuildResult> results = buildAll(depotBuild, options, groups, outputs);
+
+    BuildResult joined = join(outputs, results);
+    writeResultFiles(options, joined);
+    listener.onEvent(new BuildEvent.Succeeded(BuildStep.DEFAULT_TARGET, joined.exporterResponse(), Instant.now()));
+    return joined;
+  }
+
+  private List<BuildResult> buildAll(
+      DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups, BuilderOutputs outputs)
+      throws BuildStepException, InterruptedException {
+    ExecutorService threads = Executors.newFixedThreadPool(groups.size(), runnable -> {
+      Thread thread = new Thread(runnable, "depot-builder");
+      thread.setDaemon(true);
+      return thread;
+    });
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    try {
+      for (PlatformGroup group : groups) {
+        var builder = new Builder(group);
+        synchronized (builders) {
+          builders.add(builder);
+        }
+        BuildOptions builderOptions = options.forBuilder(group.platforms(), outputs.outputsFor(group));
+        builder.future = threads.submit(() -> {
+          try {
+            return buildOn(depotBuild, builder, builderOptions);
+          } catch (Exception | Error e) {
+            if (firstFailure.compareAndSet(null, e)) {
+              cancelOthers(builder);
+            }
+            throw e;
+          }
+        });
+      }
+      if (cancelled) {
+        cancel();
+      }
+      return awaitAll(firstFailure);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private BuildResult buildOn(DepotBuild depotBuild, Builder builder, BuildOptions options)
+      throws BuildStepException, InterruptedException {
+    BuilderConnection connection;
+    builder.waitingForBuilder.set(Thread.currentThread());
+    try {
+      connection = depotBuild.connect(builder.group.builder());
+    } catch (BuildStepException e) {
+      if (depotBuild.isCancelled()) {
+        listener.onEvent(new BuildEvent.Cancelled(BuildStep.DEFAULT_TARGET, Instant.now()));
+      }
+      throw BuildStepException.of(builder.group.label() + " builder: " + e.getMessage(), e);
+    } finally {
+      builder.waitingForBuilder.set(null);
+    }
+    return builder.step.run(options, connection);
+  }
+
+  private void cancelOthers(Builder failed) {
+    synchronized (builders) {
+      builders.stream().filter(builder -> builder != failed).forEach(Builder::cancel);
+    }
+  }
+
+  private List<BuildResult> awaitAll(AtomicReference<Throwable> firstFailure)
+      throws BuildStepException, InterruptedException {
+    List<BuildResult> results = new ArrayList<>();
+    List<Builder> started;
+    synchronized (builders) {
+      started = List.copyOf(builders);
+    }
+    for (Builder builder : started) {
+      try {
+        results.add(builder.future.get());
+      } catch (ExecutionException e) {
+        // Wait for the rest, so that no builder still runs when FinishBuild is sent.
+        continue;
+      } catch (InterruptedException e) {
+        cancel();
+        throw e;
+      }
+    }
+
+    Throwable failure = firstFailure.get();
+    if (failure == null) {
+      return results;
+    }
+    if (failure instanceof BuildStepException buildFailure) {
+      throw buildFailure;
+    }
+    if (failure instanceof InterruptedException interrupted) {
+      throw interrupted;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    throw new IllegalStateException("builder failed unexpectedly", failure);
+  }
+
+  /** Joins the builders' results; {@code results} are in the order of the groups. */
+  private BuildResult join(BuilderOutputs outputs, List<BuildResult> results)
+      throws BuildStepException, InterruptedException {
+    if (outputs.pushNames().isEmpty()) {
+      // NOTE: without a push there is no joined image, so the result carries no image id and
+      // --metadata-file gets only the Depot build's ids.
+      return new BuildResult(Map.of(), "");
+    }
+
+    List<String> digests = new ArrayList<>();
+    for (BuildResult result : results) {
+      String digest = result.exporterResponse().getOrDefault("containerimage.digest", "");
+      if (digest.isEmpty()) {
+        throw BuildStepException.of("a builder pushed no image digest, so the image index cannot be made;"
+            + " check that the builder's BuildKit supports push-by-digest", null);
+      }
+      digests.add(digest);
+    }
+
+    List<ImageName> targets = new ArrayList<>();
+    for (String name : outputs.pushNames()) {
+      targets.add(ImageName.parse(name));
+    }
+    PushedIndex index;
+    try {
+      index = IndexPush.create(Credentials.fromEnvironment(environment))
+          .push(targets, digests, outputs.indexAnnotations());
+    } catch (RegistryException e) {
+      throw BuildStepException.of("failed to push the image index: " + e.getMessage(), e);
+    }
+    listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO,
+        "pushed image index " + index.digest() + " (" + String.join(", ", index.platforms()) + ") to "
+            + String.join(", ", outputs.pushNames())));
+    return new BuildResult(Map.of("containerimage.digest", index.digest()), index.digest());
+  }
+
+  /** Writes {@code --metadata-file} and {@code --iidfile} as buildx writes them after a build on several nodes. */
+  private static void writeResultFiles(BuildOptions options, BuildResult result) throws BuildStepException {
+    try {
+      if (options.metadataFile().isPresent()) {
+        BuildMetadata.write(options.metadataFile().get(), BuildMetadata.fromExporterResponse(result.exporterResponse()));
+      }
+      if (options.imageIdFile().isPresent() && !result.imageId().isEmpty()) {
+        BuildMetadata.writeImageId(options.imageIdFile().get(), result.imageId());
+      }
+    } catch (IOException e) {
+      throw BuildStepException.of("failed to write the build's result files: " + e.getMessage(), e);
+    }
+  }
+
+  /** Returns a listener that puts {@code label} in front of every vertex name of {@code listener}'s progress. */
+  private BuildEventListener labelled(String label) {
+    return event -> {
+      if (event instanceof BuildEvent.Progress progress) {
+        listener.onEvent(new BuildEvent.Progress(progress.target(), prefix(progress.status(), label)));
+      } else if (event instanceof BuildEvent.Succeeded) {
+        // The joined result is announced once, after the join.
+      } else {
+        listener.onEvent(event);
+      }
+    };
+  }
+
+  static SolveStatus prefix(SolveStatus status, String label) {
+    if (status.vertexes().isEmpty()) {
+      return status;
+    }
+    List<VertexState> renamed = new ArrayList<>(status.vertexes().size());
+    for (VertexState vertex : status.vertexes()) {
+      ProgressGroup group = vertex.progressGroup();
+      if (group != null) {
+        group = new ProgressGroup(group.id(), prefix(group.name(), label), group.weak());
+      }
+      renamed.add(new VertexState(vertex.digest(), vertex.inputs(), prefix(vertex.name(), label), vertex.cached(),
+          vertex.started(), vertex.completed(), vertex.error(), group));
+    }
+    return new SolveStatus(renamed, status.statuses(), status.logs(), status.warnings());
+  }
+
+  /** Turns {@code [linux/arm64 2/2] COPY} into {@code [arm64 linux/arm64 2/2] COPY}, and other names into {@code [arm64] name}. */
+  static String prefix(String name, String label) {
+    if (name.startsWith("[")) {
+      return "[" + label + " " + name.substring(1);
+    }
+    return "[" + label + "] " + name;
+  }
+}

@@ -86,6 +86,9 @@ final class BuilderOutputs {
     attributes.put("push", "true");
     attributes.put("push-by-digest", "true");
     attributes.putIfAbsent("unpack", "false");
+    // Each builder's image is only a part of the joined index, so it need not be kept in the builder's
+    // image store; builders that share one store (Docker Engines behind one daemon) would race to name it.
+    attributes.putIfAbsent("store", "false");
     outputs.add(new OutputSpec("image", attributes, Optional.empty()));
     return new BuilderOutputs(List.copyOf(outputs), names, indexAnnotations(options, push));
   }

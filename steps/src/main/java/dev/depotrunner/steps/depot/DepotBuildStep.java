@@ -105,6 +105,13 @@ public final class DepotBuildStep {
    */
   public DepotBuildResult run(BuildOptions options, String projectId, ApiToken token)
       throws BuildStepException, InterruptedException {
+    List<PlatformGroup> groups =
+        PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder());
+    if (groups.size() > 1) {
+      // Rejects outputs that several builders cannot produce before Depot starts any builder.
+      BuilderOutputs.plan(options);
+    }
+
     try (DepotBuild depotBuild = DepotBuild.create(
         api, CreateBuildRequests.of(options, projectId), token, healthInterval, this::warn, this::cancel)) {
       build.set(depotBuild);
@@ -115,7 +122,7 @@ public final class DepotBuildStep {
       announce(depotBuild.url(), options);
 
       try {
-        BuildResult result = buildOnBuilder(depotBuild, options);
+        BuildResult result = buildOnBuilder(depotBuild, options, groups);
         depotBuild.succeeded();
         recordInMetadata(options, depotBuild.id(), depotBuild.projectId());
         return new DepotBuildResult(result, depotBuild.id(), depotBuild.url(), depotBuild.projectId());
@@ -164,10 +171,8 @@ public final class DepotBuildStep {
     listener.onEvent(new BuildEvent.Notice(BuildStep.DEFAULT_TARGET, BuildEvent.Level.INFO, "Build: " + buildUrl));
   }
 
-  private BuildResult buildOnBuilder(DepotBuild depotBuild, BuildOptions options)
+  private BuildResult buildOnBuilder(DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups)
       throws BuildStepException, InterruptedException {
-    List<PlatformGroup> groups =
-        PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder());
     if (groups.size() > 1) {
       return buildOnSeveral(depotBuild, options, groups);
     }

@@ -1,8 +1,5 @@
 package dev.depotrunner.steps.depot;
 
-import dev.depotrunner.buildkit.progress.ProgressGroup;
-import dev.depotrunner.buildkit.progress.SolveStatus;
-import dev.depotrunner.buildkit.progress.VertexState;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.registry.Credentials;
 import dev.depotrunner.registry.ImageName;
@@ -34,8 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code local} export gets one folder per platform. The first failure cancels the other builders and
  * is the error the build fails with.
  *
- * <p>Every progress vertex carries its builder's architecture in front of its name, such as
- * {@code [arm64 linux/arm64 2/2] COPY}, so the renderers show both builders.
+ * <p>Each builder's progress is labelled with its architecture by {@link BuilderProgress}, so the
+ * renderers show both builders.
  *
  * <p>{@link #cancel()} may be called from another thread.
  */
@@ -57,7 +54,7 @@ final class MultiPlatformBuild {
 
     Builder(PlatformGroup group) {
       this.group = group;
-      this.step = new BuildStep(labelled(group.label()), environment, stdout, machineId);
+      this.step = new BuildStep(new BuilderProgress(listener, group.label()), environment, stdout, machineId);
     }
 
     void cancel() {
@@ -246,42 +243,5 @@ final class MultiPlatformBuild {
     } catch (IOException e) {
       throw BuildStepException.of("failed to write the build's result files: " + e.getMessage(), e);
     }
-  }
-
-  /** Returns a listener that puts {@code label} in front of every vertex name of {@code listener}'s progress. */
-  private BuildEventListener labelled(String label) {
-    return event -> {
-      if (event instanceof BuildEvent.Progress progress) {
-        listener.onEvent(new BuildEvent.Progress(progress.target(), prefix(progress.status(), label)));
-      } else if (event instanceof BuildEvent.Succeeded) {
-        // The joined result is announced once, after the join.
-      } else {
-        listener.onEvent(event);
-      }
-    };
-  }
-
-  static SolveStatus prefix(SolveStatus status, String label) {
-    if (status.vertexes().isEmpty()) {
-      return status;
-    }
-    List<VertexState> renamed = new ArrayList<>(status.vertexes().size());
-    for (VertexState vertex : status.vertexes()) {
-      ProgressGroup group = vertex.progressGroup();
-      if (group != null) {
-        group = new ProgressGroup(group.id(), prefix(group.name(), label), group.weak());
-      }
-      renamed.add(new VertexState(vertex.digest(), vertex.inputs(), prefix(vertex.name(), label), vertex.cached(),
-          vertex.started(), vertex.completed(), vertex.error(), group));
-    }
-    return new SolveStatus(renamed, status.statuses(), status.logs(), status.warnings());
-  }
-
-  /** Turns {@code [linux/arm64 2/2] COPY} into {@code [arm64 linux/arm64 2/2] COPY}, and other names into {@code [arm64] name}. */
-  static String prefix(String name, String label) {
-    if (name.startsWith("[")) {
-      return "[" + label + " " + name.substring(1);
-    }
-    return "[" + label + "] " + name;
   }
 }

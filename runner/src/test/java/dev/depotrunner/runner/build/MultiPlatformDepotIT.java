@@ -185,4 +185,24 @@ class MultiPlatformDepotIT {
     assertEquals(1, errors.size(), run.stderr());
     assertTrue(errors.get(0).contains("--build-platform linux/amd64"), run.stderr());
   }
+
+  @Test
+  void failingArchitecture_finishesWithItsError() throws Exception {
+    Path context = Files.createDirectories(work.resolve("context"));
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nARG TARGETARCH\nCOPY greeting-${TARGETARCH}.txt /greeting.txt\n");
+    Files.writeString(context.resolve("greeting-amd64.txt"), "only amd64\n");
+    int buildsBefore = depot.builds().size();
+
+    var run = LocalEngine.depot(work, depotEnvironment(), "build", "--project", PROJECT, "--progress=plain",
+        "--platform", "linux/amd64,linux/arm64", context.toString());
+
+    assertEquals(1, run.exitCode(), run.stderr());
+    FinishBuildRequest result = onlyNewBuild(buildsBefore).awaitResult(Duration.ofSeconds(5));
+    assertEquals(FinishBuildRequest.ResultCase.ERROR, result.getResultCase());
+    assertTrue(result.getError().getError().contains("greeting-arm64.txt"), result.getError().getError());
+    assertTrue(run.stderr().contains("[arm64 2/2] COPY") || run.stderr().contains("[arm64 1/1] COPY"), run.stderr());
+    List<String> errors = run.stderr().lines().filter(line -> line.startsWith("ERROR:")).toList();
+    assertEquals(1, errors.size(), run.stderr());
+    assertTrue(errors.get(0).contains("greeting-arm64.txt"), run.stderr());
+  }
 }

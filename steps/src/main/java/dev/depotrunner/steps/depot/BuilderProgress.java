@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Labels one builder's build events when several builders run the same build: every vertex name gets
@@ -27,17 +28,32 @@ final class BuilderProgress implements BuildEventListener {
 
   private final BuildEventListener listener;
   private final String label;
+  private final List<String> platforms;
+  private final AtomicBoolean started;
   private final Map<String, String> digests = new ConcurrentHashMap<>();
 
-  BuilderProgress(BuildEventListener listener, String label) {
+  /**
+   * @param platforms every platform of the build, which the first {@code Started} event carries
+   * @param started shared by the builders of one build, so that only the first {@code Started} is passed on
+   */
+  BuilderProgress(BuildEventListener listener, String label, List<String> platforms, AtomicBoolean started) {
     this.listener = listener;
     this.label = label;
+    this.platforms = List.copyOf(platforms);
+    this.started = started;
   }
 
-  /** Passes {@code event} on with its vertices labelled; a builder's own success is left out, as the caller reports the joined result. */
+  /**
+   * Passes {@code event} on with its vertices labelled. The build starts once, with all its platforms, and
+   * a builder's own success is left out, because the caller reports the joined result.
+   */
   @Override
   public void onEvent(BuildEvent event) {
-    if (event instanceof BuildEvent.Progress progress) {
+    if (event instanceof BuildEvent.Started start) {
+      if (started.compareAndSet(false, true)) {
+        listener.onEvent(new BuildEvent.Started(start.target(), start.builder(), platforms, start.at()));
+      }
+    } else if (event instanceof BuildEvent.Progress progress) {
       listener.onEvent(new BuildEvent.Progress(progress.target(), label(progress.status())));
     } else if (event instanceof BuildEvent.Failed failed) {
       listener.onEvent(

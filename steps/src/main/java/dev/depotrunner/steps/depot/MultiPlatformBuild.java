@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,9 +53,9 @@ final class MultiPlatformBuild {
     final AtomicReference<Thread> waitingForBuilder = new AtomicReference<>();
     Future<BuildResult> future;
 
-    Builder(PlatformGroup group) {
+    Builder(PlatformGroup group, List<String> platforms, AtomicBoolean started) {
       this.group = group;
-      this.step = new BuildStep(new BuilderProgress(listener, group.label()), environment, stdout, machineId);
+      this.step = new BuildStep(new BuilderProgress(listener, group.label(), platforms, started), environment, stdout, machineId);
     }
 
     void cancel() {
@@ -107,9 +108,11 @@ final class MultiPlatformBuild {
       return thread;
     });
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    List<String> platforms = options.platforms().stream().map(Object::toString).toList();
+    var started = new AtomicBoolean();
     try {
       for (PlatformGroup group : groups) {
-        var builder = new Builder(group);
+        var builder = new Builder(group, platforms, started);
         synchronized (builders) {
           builders.add(builder);
         }

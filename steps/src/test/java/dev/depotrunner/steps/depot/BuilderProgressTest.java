@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class BuilderProgressTest {
 
   private static final String COPY = "sha256:" + "c".repeat(64);
   private static final String CONTEXT = "sha256:" + "a".repeat(64);
+  private static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
   private static SolveStatus status() {
     Instant now = Instant.now();
@@ -33,7 +35,7 @@ class BuilderProgressTest {
   @Test
   void label_renamesAndKeepsGraph() {
     List<BuildEvent> events = new ArrayList<>();
-    var amd64 = new BuilderProgress(events::add, "amd64");
+    var amd64 = new BuilderProgress(events::add, "amd64", PLATFORMS, new AtomicBoolean());
 
     amd64.onEvent(new BuildEvent.Progress("default", status()));
 
@@ -50,8 +52,8 @@ class BuilderProgressTest {
 
   @Test
   void label_separatesBuilders() {
-    var amd64 = new BuilderProgress(event -> {}, "amd64");
-    var arm64 = new BuilderProgress(event -> {}, "arm64");
+    var amd64 = new BuilderProgress(event -> {}, "amd64", PLATFORMS, new AtomicBoolean());
+    var arm64 = new BuilderProgress(event -> {}, "arm64", PLATFORMS, new AtomicBoolean());
 
     assertNotEquals(amd64.digest(COPY), arm64.digest(COPY));
     assertEquals(amd64.digest(COPY), amd64.digest(COPY));
@@ -61,12 +63,28 @@ class BuilderProgressTest {
   @Test
   void succeeded_isLeftOut() {
     List<BuildEvent> events = new ArrayList<>();
-    var arm64 = new BuilderProgress(events::add, "arm64");
+    var arm64 = new BuilderProgress(events::add, "arm64", PLATFORMS, new AtomicBoolean());
 
     arm64.onEvent(new BuildEvent.Succeeded("default", Map.of(), Instant.now()));
     arm64.onEvent(new BuildEvent.Failed("default", "failed to solve", COPY, null, Instant.now()));
 
     assertEquals(1, events.size());
     assertEquals(arm64.digest(COPY), ((BuildEvent.Failed) events.get(0)).vertex());
+  }
+
+  @Test
+  void started_isPassedOnceWithAllPlatforms() {
+    List<BuildEvent> events = new ArrayList<>();
+    var started = new AtomicBoolean();
+    var amd64 = new BuilderProgress(events::add, "amd64", PLATFORMS, started);
+    var arm64 = new BuilderProgress(events::add, "arm64", PLATFORMS, started);
+
+    arm64.onEvent(new BuildEvent.Started("default", "arm64 builder", List.of("linux/arm64"), Instant.now()));
+    amd64.onEvent(new BuildEvent.Started("default", "amd64 builder", List.of("linux/amd64"), Instant.now()));
+
+    assertEquals(1, events.size());
+    BuildEvent.Started start = (BuildEvent.Started) events.get(0);
+    assertEquals("arm64 builder", start.builder());
+    assertEquals(PLATFORMS, start.platforms());
   }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * Joins images that builders pushed by digest into one OCI image index and puts it under each target's
  * tag, as buildx does after a build on several nodes. Each source image must already be in every
- * target's repository; an image that is an index itself (such as one platform with its attestation
- * manifest) contributes all its manifest descriptors, unchanged.
+ * target's repository. An image that is an index itself, such as one platform with its attestation
+ * manifest, contributes all its manifest descriptors unchanged.
  *
  * <p>Registries on loopback addresses are reached over HTTP, all others over HTTPS.
  */

@@ -86,8 +86,8 @@ final class BuilderOutputs {
     attributes.put("push", "true");
     attributes.put("push-by-digest", "true");
     attributes.putIfAbsent("unpack", "false");
-    // Each builder's image is only a part of the joined index, so it need not be kept in the builder's
-    // image store; builders that share one store (Docker Engines behind one daemon) would race to name it.
+    // Each builder's image is only a part of the joined index, so the builder's image store need not keep
+    // it. Builders that share one store, such as one Docker Engine, would otherwise race to name it.
     attributes.putIfAbsent("store", "false");
     outputs.add(new OutputSpec("image", attributes, Optional.empty()));
     return new BuilderOutputs(List.copyOf(outputs), names, indexAnnotations(options, push));

@@ -60,7 +60,7 @@ final class MultiPlatformBuild {
 
     void cancel() {
       step.cancel();
-      // A running Solve ends through the step's cancellation; only a wait for the builder needs an interrupt.
+      // A running Solve ends through the step's cancellation. Only a wait for the builder needs an interrupt.
       Thread waiting = waitingForBuilder.get();
       if (waiting != null) {
         waiting.interrupt();
@@ -198,7 +198,7 @@ final class MultiPlatformBuild {
     throw new IllegalStateException("builder failed unexpectedly", failure);
   }
 
-  /** Joins the builders' results; {@code results} are in the order of the groups. */
+  /** Joins the builders' results, which are in the order of the groups. */
   private BuildResult join(BuilderOutputs outputs, List<BuildResult> results)
       throws BuildStepException, InterruptedException {
     if (outputs.pushNames().isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The target platforms that one Depot builder builds, and the builder's architecture.
  *
- * @param platforms in the order {@code --platform} gave them; empty for the builder's own platform
+ * @param platforms in {@code --platform} order, or empty for the builder's own platform
  */
 record PlatformGroup(BuilderPlatform builder, List<Platform> platforms) {
 
@@ -27,7 +27,7 @@ record PlatformGroup(BuilderPlatform builder, List<Platform> platforms) {
     platforms = List.copyOf(platforms);
   }
 
-  /** Returns the label that tells this builder's progress and results apart, such as {@code amd64}. */
+  /** Returns the builder's architecture as the label of its progress and errors, such as {@code amd64}. */
   String label() {
     return builder == BuilderPlatform.BUILDER_PLATFORM_ARM64 ? "arm64" : "amd64";
   }
@@ -67,7 +67,10 @@ record PlatformGroup(BuilderPlatform builder, List<Platform> platforms) {
     return List.copyOf(groups);
   }
 
-  /** Returns the builder architecture that {@code fallback} should be on this machine: arm64 on an arm64 client. */
+  /**
+   * Returns the builder for platforms that no builder runs natively: arm64 on an arm64 client, else amd64,
+   * because the Depot CLI lists the node of its own architecture first.
+   */
   static BuilderPlatform hostBuilder() {
     String architecture = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     boolean arm = architecture.equals("aarch64") || architecture.equals("arm64") || architecture.startsWith("arm");

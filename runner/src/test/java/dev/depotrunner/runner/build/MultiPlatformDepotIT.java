@@ -19,10 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +172,26 @@ class MultiPlatformDepotIT {
     String greeting = Files.readString(context.resolve("greeting.txt"));
     assertEquals(greeting, Files.readString(out.resolve("linux_amd64/greeting.txt")));
     assertEquals(greeting, Files.readString(out.resolve("linux_arm64/greeting.txt")));
+  }
+
+  @Test
+  void tarOutput_getsFolderPerPlatform() throws Exception {
+    Path context = context();
+    Path tarball = work.resolve("out.tar");
+
+    var run = LocalEngine.depot(work, depotEnvironment(), "build", "--project", PROJECT, "--progress=plain",
+        "--platform", "linux/amd64,linux/arm64", "--output", "type=tar,dest=" + tarball, context.toString());
+
+    assertEquals(0, run.exitCode(), run.stderr());
+    Map<String, String> entries = new HashMap<>();
+    try (var in = new TarArchiveInputStream(Files.newInputStream(tarball))) {
+      for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        entries.put(entry.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    String greeting = Files.readString(context.resolve("greeting.txt"));
+    assertEquals(greeting, entries.get("linux_amd64/greeting.txt"), entries.keySet().toString());
+    assertEquals(greeting, entries.get("linux_arm64/greeting.txt"), entries.keySet().toString());
   }
 
   @Test

@@ -24,18 +24,22 @@ import java.util.TreeMap;
  * The outputs of a build that runs on several Depot builders, one per architecture: what each builder
  * exports, and what the client joins afterwards. An image push becomes a push by digest on every
  * builder, which the client joins into one image index under the tags, as buildx does for a build on
- * several nodes. A {@code local} export gets one folder per platform.
+ * several nodes. A {@code local} export gets one folder per platform, and so does a {@code tar} export,
+ * which each builder writes to a scratch file for the client to join.
  */
 final class BuilderOutputs {
 
   private static final String ONE_BUILDER_HINT = "or add --build-platform linux/amd64 to build every platform on one builder";
 
   private final List<OutputSpec> outputs;
+  private final Optional<OutputSpec> tar;
   private final List<String> pushNames;
   private final Map<String, String> indexAnnotations;
 
-  private BuilderOutputs(List<OutputSpec> outputs, List<String> pushNames, Map<String, String> indexAnnotations) {
+  private BuilderOutputs(
+      List<OutputSpec> outputs, Optional<OutputSpec> tar, List<String> pushNames, Map<String, String> indexAnnotations) {
     this.outputs = outputs;
+    this.tar = tar;
     this.pushNames = pushNames;
     this.indexAnnotations = indexAnnotations;
   }
@@ -57,11 +61,19 @@ final class BuilderOutputs {
 
     List<OutputSpec> outputs = new ArrayList<>();
     OutputSpec push = null;
+    OutputSpec tar = null;
     for (OutputSpec output : options.outputs()) {
       switch (output.type()) {
-        case "docker", "oci", "tar" -> throw reject("--output type=" + output.type()
+        case "tar" -> {
+          if (tar != null) {
+            throw reject("--output: a build on several builders joins one tar export; keep one type=tar output, "
+                + ONE_BUILDER_HINT);
+          }
+          tar = output;
+        }
+        case "docker", "oci" -> throw reject("--output type=" + output.type()
             + ": the results of several builders cannot be joined into one " + output.type()
-            + " export; use --push or --output type=local, " + ONE_BUILDER_HINT);
+            + " export; use --push, --output type=local or type=tar, " + ONE_BUILDER_HINT);
         case "registry" -> push = onlyPush(push, output);
         case "image" -> {
           if (options.push() || GoBool.isTrue(output.attributes().get("push"))) {
@@ -77,7 +89,7 @@ final class BuilderOutputs {
       push = new OutputSpec("image", new TreeMap<>(), Optional.empty());
     }
     if (push == null) {
-      return new BuilderOutputs(List.copyOf(outputs), List.of(), Map.of());
+      return new BuilderOutputs(List.copyOf(outputs), Optional.ofNullable(tar), List.of(), Map.of());
     }
 
     List<String> names = pushNames(push, options.tags());
@@ -90,12 +102,13 @@ final class BuilderOutputs {
     // it. Builders that share one store, such as one Docker Engine, would otherwise race to name it.
     attributes.putIfAbsent("store", "false");
     outputs.add(new OutputSpec("image", attributes, Optional.empty()));
-    return new BuilderOutputs(List.copyOf(outputs), names, indexAnnotations(options, push));
+    return new BuilderOutputs(List.copyOf(outputs), Optional.ofNullable(tar), names, indexAnnotations(options, push));
   }
 
-  /** Returns the outputs that the builder of {@code group} exports. */
-  List<OutputSpec> outputsFor(PlatformGroup group) {
+  /** Returns the outputs that the builder of {@code group} exports, its tarball into {@code scratch}. */
+  List<OutputSpec> outputsFor(PlatformGroup group, Path scratch) {
     List<OutputSpec> planned = new ArrayList<>();
+    tar.ifPresent(output -> planned.add(output.withDestination(scratchTarball(group, scratch).toString())));
     for (OutputSpec output : outputs) {
       // BuildKit puts each platform of a multi-platform local export in its own folder, but a builder
       // with one platform writes to the destination itself, so that folder is named here.
@@ -107,6 +120,21 @@ final class BuilderOutputs {
       }
     }
     return List.copyOf(planned);
+  }
+
+  /** Returns the {@code tar} output whose tarballs the client joins. */
+  Optional<OutputSpec> tar() {
+    return tar;
+  }
+
+  /** Returns where the builder of {@code group} writes its tarball. */
+  static Path scratchTarball(PlatformGroup group, Path scratch) {
+    return scratch.resolve(group.label() + ".tar");
+  }
+
+  /** Returns the platform folder that a group's tarball needs, or empty when BuildKit wrote platform folders itself. */
+  static Optional<String> tarFolder(PlatformGroup group) {
+    return group.platforms().size() == 1 ? Optional.of(folderName(group.platforms().get(0))) : Optional.empty();
   }
 
   /** Returns the image names, with tags, that get the joined index; empty when nothing is pushed. */

@@ -11,12 +11,17 @@ import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
 import dev.depotrunner.steps.build.options.BuildOptions;
+import dev.depotrunner.steps.build.options.OutputSpec;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -25,11 +30,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
  * Runs a build whose platforms span both architectures on one Depot builder per architecture, in
  * parallel, and joins the results: pushed images become one image index under every tag, and a
- * {@code local} export gets one folder per platform. The first failure cancels the other builders and
+ * {@code local} or {@code tar} export gets one folder per platform. The first failure cancels the other builders and
  * is the error the build fails with.
  *
  * <p>Each builder's progress is labelled with its architecture by {@link BuilderProgress}, so the
@@ -91,16 +97,22 @@ final class MultiPlatformBuild {
   BuildResult run(DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups)
       throws BuildStepException, InterruptedException {
     BuilderOutputs outputs = BuilderOutputs.plan(options);
-    List<BuildResult> results = buildAll(depotBuild, options, groups, outputs);
-
-    BuildResult joined = join(outputs, results);
+    Path scratch = createScratch(outputs);
+    BuildResult joined;
+    try {
+      List<BuildResult> results = buildAll(depotBuild, options, groups, outputs, scratch);
+      joinTarballs(outputs, groups, scratch);
+      joined = join(outputs, results);
+    } finally {
+      deleteScratch(scratch);
+    }
     writeResultFiles(options, joined);
     listener.onEvent(new BuildEvent.Succeeded(BuildStep.DEFAULT_TARGET, joined.exporterResponse(), Instant.now()));
     return joined;
   }
 
   private List<BuildResult> buildAll(
-      DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups, BuilderOutputs outputs)
+      DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups, BuilderOutputs outputs, Path scratch)
       throws BuildStepException, InterruptedException {
     ExecutorService threads = Executors.newFixedThreadPool(groups.size(), runnable -> {
       Thread thread = new Thread(runnable, "depot-builder");
@@ -116,7 +128,7 @@ final class MultiPlatformBuild {
         synchronized (builders) {
           builders.add(builder);
         }
-        BuildOptions builderOptions = options.forBuilder(group.platforms(), outputs.outputsFor(group));
+        BuildOptions builderOptions = options.forBuilder(group.platforms(), outputs.outputsFor(group, scratch));
         builder.future = threads.submit(() -> {
           try {
             return buildOn(depotBuild, builder, builderOptions);
@@ -196,6 +208,56 @@ final class MultiPlatformBuild {
       throw error;
     }
     throw new IllegalStateException("builder failed unexpectedly", failure);
+  }
+
+  private static Path createScratch(BuilderOutputs outputs) throws BuildStepException {
+    if (outputs.tar().isEmpty()) {
+      return null;
+    }
+    try {
+      return Files.createTempDirectory("depot-tar-");
+    } catch (IOException e) {
+      throw BuildStepException.of("failed to create a temporary folder for the tar export: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteScratch(Path scratch) {
+    if (scratch == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(scratch)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // NOTE: a scratch tarball that cannot be deleted stays in the temporary folder for the OS to clean up.
+    }
+  }
+
+  /** Writes the builders' tarballs as one to the {@code tar} output's destination: a file, or stdout. */
+  private void joinTarballs(BuilderOutputs outputs, List<PlatformGroup> groups, Path scratch) throws BuildStepException {
+    if (outputs.tar().isEmpty()) {
+      return;
+    }
+    List<TarJoin.Part> parts = new ArrayList<>();
+    for (PlatformGroup group : groups) {
+      parts.add(new TarJoin.Part(BuilderOutputs.scratchTarball(group, scratch), BuilderOutputs.tarFolder(group)));
+    }
+
+    OutputSpec tar = outputs.tar().get();
+    try {
+      if (tar.writesStdout()) {
+        TarJoin.write(parts, stdout);
+        stdout.flush();
+      } else {
+        Path destination = Path.of(tar.destination().orElseThrow());
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(destination))) {
+          TarJoin.write(parts, file);
+        }
+      }
+    } catch (IOException e) {
+      throw BuildStepException.of("failed to write the tar export " + tar.destination().orElse("") + ": " + e.getMessage(), e);
+    }
   }
 
   /** Joins the builders' results, which are in the order of the groups. */

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BuilderOutputsTest {
 
+  private static final Path SCRATCH = Path.of("/tmp/scratch");
+
   @TempDir Path workingDirectory;
 
   @BeforeEach
@@ -54,7 +56,7 @@ class BuilderOutputsTest {
 
     BuilderOutputs outputs = BuilderOutputs.plan(options);
 
-    OutputSpec image = outputs.outputsFor(group("linux/amd64")).get(0);
+    OutputSpec image = outputs.outputsFor(group("linux/amd64"), SCRATCH).get(0);
     assertEquals("image", image.type());
     assertEquals("127.0.0.1:5000/app,127.0.0.1:5000/other", image.attributes().get("name"));
     assertEquals("true", image.attributes().get("push"));
@@ -69,7 +71,7 @@ class BuilderOutputsTest {
 
     BuilderOutputs outputs = BuilderOutputs.plan(options);
 
-    OutputSpec image = outputs.outputsFor(group("linux/amd64")).get(0);
+    OutputSpec image = outputs.outputsFor(group("linux/amd64"), SCRATCH).get(0);
     assertEquals("127.0.0.1:5000/app", image.attributes().get("name"));
     assertEquals(List.of("127.0.0.1:5000/app:v2"), outputs.pushNames());
     assertEquals(Map.of("a", "b"), outputs.indexAnnotations());
@@ -83,16 +85,16 @@ class BuilderOutputsTest {
 
     Path destination = workingDirectory.resolve("out");
     assertEquals(destination.resolve("linux_arm_v7").toString(),
-        outputs.outputsFor(group("linux/arm/v7")).get(0).destination().orElseThrow());
+        outputs.outputsFor(group("linux/arm/v7"), SCRATCH).get(0).destination().orElseThrow());
     assertEquals(destination.toString(),
-        outputs.outputsFor(group("linux/amd64", "linux/386")).get(0).destination().orElseThrow(),
+        outputs.outputsFor(group("linux/amd64", "linux/386"), SCRATCH).get(0).destination().orElseThrow(),
         "BuildKit splits a multi-platform local export itself");
     assertTrue(outputs.pushNames().isEmpty());
   }
 
   @Test
   void unjoinableOutputs_areRejected() throws Exception {
-    for (String output : List.of("type=oci,dest=out.tar", "type=tar,dest=out.tar", "type=docker,dest=out.tar")) {
+    for (String output : List.of("type=oci,dest=out.tar", "type=docker,dest=out.tar", "type=docker")) {
       BuildOptions options = options(flags -> flags.outputs(List.of(output)));
 
       var error = assertThrows(BuildStepException.class, () -> BuilderOutputs.plan(options), output);
@@ -100,6 +102,22 @@ class BuilderOutputsTest {
       assertTrue(error.getMessage().contains("--build-platform linux/amd64"), error.getMessage());
       assertFalse(error.getMessage().contains("\n"), error.getMessage());
     }
+  }
+
+  @Test
+  void tar_goesToScratchPerBuilder() throws Exception {
+    BuildOptions options = options(flags -> flags.outputs(List.of("type=tar,dest=out.tar")));
+    PlatformGroup amd64 = group("linux/amd64");
+    PlatformGroup amd64And386 = group("linux/amd64", "linux/386");
+
+    BuilderOutputs outputs = BuilderOutputs.plan(options);
+
+    OutputSpec scratchTar = outputs.outputsFor(amd64, SCRATCH).get(0);
+    assertEquals("tar", scratchTar.type());
+    assertEquals(SCRATCH.resolve("amd64.tar").toString(), scratchTar.destination().orElseThrow());
+    assertEquals(workingDirectory.resolve("out.tar").toString(), outputs.tar().orElseThrow().destination().orElseThrow());
+    assertEquals("linux_amd64", BuilderOutputs.tarFolder(amd64).orElseThrow());
+    assertTrue(BuilderOutputs.tarFolder(amd64And386).isEmpty(), "BuildKit splits a multi-platform tar export itself");
   }
 
   @Test
@@ -118,7 +136,7 @@ class BuilderOutputsTest {
     BuilderOutputs outputs = BuilderOutputs.plan(options);
     PlatformGroup arm = group("linux/arm64");
 
-    BuildOptions builderOptions = options.forBuilder(arm.platforms(), outputs.outputsFor(arm));
+    BuildOptions builderOptions = options.forBuilder(arm.platforms(), outputs.outputsFor(arm, SCRATCH));
 
     assertEquals(arm.platforms(), builderOptions.platforms());
     assertTrue(builderOptions.tags().isEmpty());

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,30 +29,41 @@ final class BuilderProgress implements BuildEventListener {
 
   private final BuildEventListener listener;
   private final String label;
-  private final List<String> platforms;
-  private final AtomicBoolean started;
+  private final Shared shared;
   private final Map<String, String> digests = new ConcurrentHashMap<>();
 
   /**
+   * The state that the builders of one build share, so that the build starts once and each notice shows once.
+   *
    * @param platforms every platform of the build, which the first {@code Started} event carries
-   * @param started shared by the builders of one build, so that only the first {@code Started} is passed on
    */
-  BuilderProgress(BuildEventListener listener, String label, List<String> platforms, AtomicBoolean started) {
+  record Shared(List<String> platforms, AtomicBoolean started, Set<String> notices) {
+
+    Shared(List<String> platforms) {
+      this(List.copyOf(platforms), new AtomicBoolean(), ConcurrentHashMap.newKeySet());
+    }
+  }
+
+  BuilderProgress(BuildEventListener listener, String label, Shared shared) {
     this.listener = listener;
     this.label = label;
-    this.platforms = List.copyOf(platforms);
-    this.started = started;
+    this.shared = shared;
   }
 
   /**
-   * Passes {@code event} on with its vertices labelled. The build starts once, with all its platforms, and
-   * a builder's own success is left out, because the caller reports the joined result.
+   * Passes {@code event} on with its vertices labelled. The build starts once, with all its platforms, a
+   * notice that another builder sent already is left out, and so is a builder's own success, because the
+   * caller reports the joined result.
    */
   @Override
   public void onEvent(BuildEvent event) {
     if (event instanceof BuildEvent.Started start) {
-      if (started.compareAndSet(false, true)) {
-        listener.onEvent(new BuildEvent.Started(start.target(), start.builder(), platforms, start.at()));
+      if (shared.started().compareAndSet(false, true)) {
+        listener.onEvent(new BuildEvent.Started(start.target(), start.builder(), shared.platforms(), start.at()));
+      }
+    } else if (event instanceof BuildEvent.Notice notice) {
+      if (shared.notices().add(notice.level() + " " + notice.message())) {
+        listener.onEvent(notice);
       }
     } else if (event instanceof BuildEvent.Progress progress) {
       listener.onEvent(new BuildEvent.Progress(progress.target(), label(progress.status())));
@@ -91,7 +103,7 @@ final class BuilderProgress implements BuildEventListener {
     return "[" + label + "] " + name;
   }
 
-  /** Returns the SHA-256 of the label and {@code digest}, in BuildKit's digest form, the same for each call; empty stays empty. */
+  /** Returns the SHA-256 of the label and {@code digest} in BuildKit's digest form, the same for each call. Empty stays empty. */
   String digest(String digest) {
     if (digest.isEmpty()) {
       return digest;

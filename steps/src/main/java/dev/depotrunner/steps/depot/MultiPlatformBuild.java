@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -59,9 +58,9 @@ final class MultiPlatformBuild {
     final AtomicReference<Thread> waitingForBuilder = new AtomicReference<>();
     Future<BuildResult> future;
 
-    Builder(PlatformGroup group, List<String> platforms, AtomicBoolean started) {
+    Builder(PlatformGroup group, BuilderProgress.Shared progress) {
       this.group = group;
-      this.step = new BuildStep(new BuilderProgress(listener, group.label(), platforms, started), environment, stdout, machineId);
+      this.step = new BuildStep(new BuilderProgress(listener, group.label(), progress), environment, stdout, machineId);
     }
 
     void cancel() {
@@ -120,11 +119,10 @@ final class MultiPlatformBuild {
       return thread;
     });
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-    List<String> platforms = options.platforms().stream().map(Object::toString).toList();
-    var started = new AtomicBoolean();
+    var progress = new BuilderProgress.Shared(options.platforms().stream().map(Object::toString).toList());
     try {
       for (PlatformGroup group : groups) {
-        var builder = new Builder(group, platforms, started);
+        var builder = new Builder(group, progress);
         synchronized (builders) {
           builders.add(builder);
         }

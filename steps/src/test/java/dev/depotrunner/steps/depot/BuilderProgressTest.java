@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class BuilderProgressTest {
@@ -35,7 +34,7 @@ class BuilderProgressTest {
   @Test
   void label_renamesAndKeepsGraph() {
     List<BuildEvent> events = new ArrayList<>();
-    var amd64 = new BuilderProgress(events::add, "amd64", PLATFORMS, new AtomicBoolean());
+    var amd64 = new BuilderProgress(events::add, "amd64", new BuilderProgress.Shared(PLATFORMS));
 
     amd64.onEvent(new BuildEvent.Progress("default", status()));
 
@@ -52,8 +51,8 @@ class BuilderProgressTest {
 
   @Test
   void label_separatesBuilders() {
-    var amd64 = new BuilderProgress(event -> {}, "amd64", PLATFORMS, new AtomicBoolean());
-    var arm64 = new BuilderProgress(event -> {}, "arm64", PLATFORMS, new AtomicBoolean());
+    var amd64 = new BuilderProgress(event -> {}, "amd64", new BuilderProgress.Shared(PLATFORMS));
+    var arm64 = new BuilderProgress(event -> {}, "arm64", new BuilderProgress.Shared(PLATFORMS));
 
     assertNotEquals(amd64.digest(COPY), arm64.digest(COPY));
     assertEquals(amd64.digest(COPY), amd64.digest(COPY));
@@ -63,7 +62,7 @@ class BuilderProgressTest {
   @Test
   void succeeded_isLeftOut() {
     List<BuildEvent> events = new ArrayList<>();
-    var arm64 = new BuilderProgress(events::add, "arm64", PLATFORMS, new AtomicBoolean());
+    var arm64 = new BuilderProgress(events::add, "arm64", new BuilderProgress.Shared(PLATFORMS));
 
     arm64.onEvent(new BuildEvent.Succeeded("default", Map.of(), Instant.now()));
     arm64.onEvent(new BuildEvent.Failed("default", "failed to solve", COPY, null, Instant.now()));
@@ -75,9 +74,9 @@ class BuilderProgressTest {
   @Test
   void started_isPassedOnceWithAllPlatforms() {
     List<BuildEvent> events = new ArrayList<>();
-    var started = new AtomicBoolean();
-    var amd64 = new BuilderProgress(events::add, "amd64", PLATFORMS, started);
-    var arm64 = new BuilderProgress(events::add, "arm64", PLATFORMS, started);
+    var shared = new BuilderProgress.Shared(PLATFORMS);
+    var amd64 = new BuilderProgress(events::add, "amd64", shared);
+    var arm64 = new BuilderProgress(events::add, "arm64", shared);
 
     arm64.onEvent(new BuildEvent.Started("default", "arm64 builder", List.of("linux/arm64"), Instant.now()));
     amd64.onEvent(new BuildEvent.Started("default", "amd64 builder", List.of("linux/amd64"), Instant.now()));
@@ -86,5 +85,21 @@ class BuilderProgressTest {
     BuildEvent.Started start = (BuildEvent.Started) events.get(0);
     assertEquals("arm64 builder", start.builder());
     assertEquals(PLATFORMS, start.platforms());
+  }
+
+  @Test
+  void notice_isPassedOnce() {
+    List<BuildEvent> events = new ArrayList<>();
+    var shared = new BuilderProgress.Shared(PLATFORMS);
+    var amd64 = new BuilderProgress(events::add, "amd64", shared);
+    var arm64 = new BuilderProgress(events::add, "arm64", shared);
+    var warning = new BuildEvent.Notice("default", BuildEvent.Level.WARNING, "No output specified");
+
+    amd64.onEvent(warning);
+    arm64.onEvent(warning);
+    arm64.onEvent(new BuildEvent.Notice("default", BuildEvent.Level.INFO, "No output specified"));
+
+    assertEquals(2, events.size());
+    assertEquals(warning, events.get(0));
   }
 }

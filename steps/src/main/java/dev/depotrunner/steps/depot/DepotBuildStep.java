@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs one {@code depot build} on a Depot builder: creates the build through Depot's API, waits for its
  * BuildKit builder, connects with the mutual TLS certificates Depot returns, reports health while the
  * build runs, and finishes every build it created with success, the error, or cancellation. A failed
- * FinishBuild call becomes a warning notice.
+ * FinishBuild call becomes a warning notice. A dynamic build whose platforms span amd64 and arm64 runs on
+ * one builder per architecture, which {@link MultiPlatformBuild} joins.
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler; the build is then
  * finished as cancelled.

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,17 +29,32 @@ public final class Credentials {
   private static final System.Logger LOG = System.getLogger(Credentials.class.getName());
 
   private final Map<String, String> environment;
+  private final Map<String, RegistryCredential> given;
 
-  private Credentials(Map<String, String> environment) {
+  private Credentials(Map<String, String> environment, Map<String, RegistryCredential> given) {
     this.environment = Map.copyOf(environment);
+    this.given = Map.copyOf(given);
   }
 
   public static Credentials fromEnvironment(Map<String, String> environment) {
-    return new Credentials(environment);
+    return new Credentials(environment, Map.of());
+  }
+
+  /**
+   * Returns a copy that uses {@code credential} for {@code registry}, before any other source, such as
+   * the credentials Depot hands out for its own registry.
+   */
+  public Credentials with(String registry, RegistryCredential credential) {
+    Map<String, RegistryCredential> more = new HashMap<>(given);
+    more.put(registry, credential);
+    return new Credentials(environment, more);
   }
 
   /** Finds the credential for pushing to {@code registry}. */
   public Optional<RegistryCredential> forPush(String registry) throws RegistryException {
+    if (given.containsKey(registry)) {
+      return Optional.of(given.get(registry));
+    }
     Optional<RegistryCredential> depot = fromDepotVariables();
     if (depot.isPresent()) {
       return depot;
@@ -48,6 +64,9 @@ public final class Credentials {
 
   /** Finds the credential for pulling from {@code registry}. */
   public Optional<RegistryCredential> forPull(String registry) throws RegistryException {
+    if (given.containsKey(registry)) {
+      return Optional.of(given.get(registry));
+    }
     return fromDockerConfig(registry);
   }
 

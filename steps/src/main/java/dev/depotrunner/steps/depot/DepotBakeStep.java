@@ -160,7 +160,7 @@ public final class DepotBakeStep {
     @Override
     public BuilderConnection connectionFor(String target) throws BuildStepException, InterruptedException {
       DepotBuild build = buildOfTarget.get(target);
-      BuilderPlatform platform = DepotBuildStep.builderPlatform(targets.get(target));
+      BuilderPlatform platform = builderPlatform(targets.get(target));
       String key = build.id() + "/" + platform;
       synchronized (locks.computeIfAbsent(key, ignored -> new Object())) {
         BuilderConnection connection = connections.get(key);
@@ -182,6 +182,17 @@ public final class DepotBakeStep {
       savedImages.put(target, saved);
       return new TargetBuild(saved.options(), saved.credentials());
     }
+  }
+
+  /**
+   * Returns the builder a target runs on: its architecture's builder, or {@code --build-platform}'s.
+   *
+   * <p>NOTE: a bake target whose platforms span amd64 and arm64 runs on the first architecture's
+   * builder, which emulates the other; {@code depot build} splits such a build over both builders.
+   */
+  static BuilderPlatform builderPlatform(BuildOptions options) {
+    return PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder())
+        .get(0).builder();
   }
 
   /**

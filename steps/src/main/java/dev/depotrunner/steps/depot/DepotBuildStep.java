@@ -5,13 +5,11 @@ import dev.depotrunner.buildkit.auth.RegistryCredentials;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
-import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
 import dev.depotrunner.steps.build.BuildMetadata;
 import dev.depotrunner.steps.build.BuildResult;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
 import dev.depotrunner.steps.build.options.BuildOptions;
-import dev.depotrunner.steps.build.options.Platform;
 import dev.depotrunner.steps.build.options.ProgressMode;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
@@ -20,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * BuildKit builder, connects with the mutual TLS certificates Depot returns, reports health while the
  * build runs, and finishes every build it created with success, the error, or cancellation. A failed
  * FinishBuild call becomes a warning notice. With {@code --save}, the image is also pushed to the
- * registry that CreateBuild returns (see {@link SavedImage}).
+ * registry that CreateBuild returns (see {@link SavedImage}). A dynamic build whose platforms span amd64
+ * and arm64 runs on one builder per architecture, which {@link MultiPlatformBuild} joins.
  *
  * <p>{@link #cancel()} may be called from another thread, such as a signal handler; the build is then
  * finished as cancelled.
@@ -48,6 +48,7 @@ public final class DepotBuildStep {
   private final Duration healthInterval;
   private final AtomicReference<DepotBuild> build = new AtomicReference<>();
   private final AtomicReference<BuildStep> running = new AtomicReference<>();
+  private final AtomicReference<MultiPlatformBuild> runningOnSeveral = new AtomicReference<>();
   private volatile boolean cancelled;
   private volatile CreatedBuild created;
 
@@ -93,6 +94,10 @@ public final class DepotBuildStep {
     if (step != null) {
       step.cancel();
     }
+    MultiPlatformBuild several = runningOnSeveral.get();
+    if (several != null) {
+      several.cancel();
+    }
   }
 
   /**
@@ -103,6 +108,13 @@ public final class DepotBuildStep {
    */
   public DepotBuildResult run(BuildOptions options, String projectId, ApiToken token)
       throws BuildStepException, InterruptedException {
+    List<PlatformGroup> groups =
+        PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder());
+    if (groups.size() > 1) {
+      // Rejects outputs that several builders cannot produce before Depot starts any builder.
+      BuilderOutputs.plan(options);
+    }
+
     try (DepotBuild depotBuild = DepotBuild.create(
         api, CreateBuildRequests.of(options, projectId), token, healthInterval, this::warn, this::cancel)) {
       build.set(depotBuild);
@@ -114,7 +126,7 @@ public final class DepotBuildStep {
 
       try {
         Optional<SavedImage> saved = savedImage(options, depotBuild);
-        BuildResult result = buildOnBuilder(depotBuild, saved.map(SavedImage::options).orElse(options),
+        BuildResult result = buildOnBuilder(depotBuild, saved.map(SavedImage::options).orElse(options), groups,
             saved.map(SavedImage::credentials).orElse(Map.of()));
         depotBuild.succeeded();
         recordInMetadata(options, depotBuild.id(), depotBuild.projectId());
@@ -188,11 +200,16 @@ public final class DepotBuildStep {
   }
 
   private BuildResult buildOnBuilder(
-      DepotBuild depotBuild, BuildOptions options, Map<String, RegistryCredentials> registryCredentials)
+      DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups,
+      Map<String, RegistryCredentials> registryCredentials)
       throws BuildStepException, InterruptedException {
+    if (groups.size() > 1) {
+      return buildOnSeveral(depotBuild, options, groups, registryCredentials);
+    }
+
     BuilderConnection connection;
     try {
-      connection = depotBuild.connect(builderPlatform(options));
+      connection = depotBuild.connect(groups.get(0).builder());
     } catch (BuildStepException e) {
       if (depotBuild.isCancelled()) {
         listener.onEvent(new BuildEvent.Cancelled(BuildStep.DEFAULT_TARGET, Instant.now()));
@@ -212,23 +229,20 @@ public final class DepotBuildStep {
     }
   }
 
-  /**
-   * Returns the machine architecture to ask for: {@code --build-platform} when set, else arm64 when every
-   * target platform is arm64, else amd64.
-   *
-   * <p>NOTE: Depot's dynamic mode starts one builder per target architecture; this runs every platform
-   * of a multi-platform build on one builder, which emulates the other architectures.
-   */
-  static BuilderPlatform builderPlatform(BuildOptions options) {
-    return switch (options.buildPlatform()) {
-      case LINUX_AMD64 -> BuilderPlatform.BUILDER_PLATFORM_AMD64;
-      case LINUX_ARM64 -> BuilderPlatform.BUILDER_PLATFORM_ARM64;
-      case DYNAMIC -> {
-        boolean allArm = !options.platforms().isEmpty()
-            && options.platforms().stream().map(Platform::architecture).allMatch("arm64"::equals);
-        yield allArm ? BuilderPlatform.BUILDER_PLATFORM_ARM64 : BuilderPlatform.BUILDER_PLATFORM_AMD64;
+  /** Builds each architecture's platforms on a builder of that architecture, in parallel. */
+  private BuildResult buildOnSeveral(
+      DepotBuild depotBuild, BuildOptions options, List<PlatformGroup> groups,
+      Map<String, RegistryCredentials> registryCredentials) throws BuildStepException, InterruptedException {
+    var several = new MultiPlatformBuild(listener, environment, stdout, machineId);
+    runningOnSeveral.set(several);
+    try {
+      if (cancelled) {
+        several.cancel();
       }
-    };
+      return several.run(depotBuild, options, groups, registryCredentials);
+    } finally {
+      runningOnSeveral.set(null);
+    }
   }
 
   private static boolean causedByCancel(Throwable error) {

@@ -391,6 +391,60 @@ public final class BuildOptions implements AutoCloseable {
     return new BuildOptions(this, tags, outputs);
   }
 
+  /**
+   * Returns a copy for one builder of a build that runs on several builders: it builds {@code platforms}
+   * into {@code outputs} and has no tags, {@code --push}, {@code --load}, {@code --iidfile} or
+   * {@code --metadata-file}, because the caller joins the builders' results and writes those itself.
+   * The copy owns no temporary folders, so closing it deletes nothing.
+   */
+  public BuildOptions forBuilder(List<Platform> platforms, List<OutputSpec> outputs) {
+    var copy = new BuildOptionsBuilder.Result();
+    copy.context = context;
+    copy.dockerfile = dockerfile;
+    copy.buildArgs = buildArgs;
+    copy.labels = labels;
+    copy.target = target;
+    copy.noCache = noCache;
+    copy.noCacheFilter = noCacheFilter;
+    copy.pull = pull;
+    copy.cacheFrom = cacheFrom;
+    copy.cacheTo = cacheTo;
+    copy.buildContexts = buildContexts;
+    copy.attests = attests;
+    copy.annotations = annotations;
+    copy.extraHosts = extraHosts;
+    copy.network = network;
+    copy.shmSize = shmSize;
+    copy.ulimits = ulimits;
+    copy.cgroupParent = cgroupParent;
+    copy.allow = allow;
+    copy.secrets = secrets;
+    copy.ssh = ssh;
+    copy.progress = progress;
+    copy.quiet = quiet;
+    copy.defaultAttestations = defaultAttestations;
+    copy.defaultLoad = defaultLoad;
+    copy.project = project;
+    copy.token = token;
+    copy.save = save;
+    copy.saveTags = saveTags;
+    copy.buildPlatform = buildPlatform;
+    copy.lint = lint;
+    copy.lintFailOn = lintFailOn;
+    copy.sbomDirectory = sbomDirectory;
+    copy.builderEndpoint = builderEndpoint;
+    copy.warnings = warnings;
+
+    copy.platforms = new ArrayList<>(platforms);
+    copy.outputs = new ArrayList<>(outputs);
+    copy.tags = new ArrayList<>();
+    copy.push = false;
+    copy.load = false;
+    copy.imageIdFile = Optional.empty();
+    copy.metadataFile = Optional.empty();
+    return new BuildOptions(copy);
+  }
+
   /** Deletes the temporary folders that hold what was read from stdin. */
   @Override
   public void close() {

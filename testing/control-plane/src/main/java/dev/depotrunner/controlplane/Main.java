@@ -1,20 +1,30 @@
 package dev.depotrunner.controlplane;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.depotrunner.buildkit.transport.BuilderEndpoint;
+import dev.depotrunner.controlplane.registry.DepotRegistry;
+import dev.depotrunner.controlplane.registry.RegistryTokenIssuer;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the control plane by hand until the process is stopped:
  * {@code java dev.depotrunner.controlplane.Main [BUILDKIT_ADDRESS [TOKEN [PROJECT]]]}. The BuildKit address
  * defaults to the environment's ({@code BUILDKIT_HOST}, {@code DOCKER_HOST} or the local Docker socket);
- * the token and project default to {@code local-token} and {@code local-project}. It prints the URL and
- * the variables to set for {@code depot build}.
+ * the token and project default to {@code local-token} and {@code local-project}. With the variables of
+ * {@code scripts/local-env env}, it also saves builds in the token registry and issues its tokens, so
+ * {@code --save}, {@code depot push} and {@code depot pull} work. It prints the variables to set.
  */
 public final class Main {
+
+  private static final String PULL_USER = "local-pull";
+  private static final String PULL_PASSWORD = "local-pull-password";
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    Map<String, String> environment = System.getenv();
     BuilderEndpoint buildkit = args.length > 0
         ? BuilderEndpoint.parse(args[0])
         : BuilderEndpoint.fromEnvironment().orElseThrow(() -> new IllegalArgumentException(
@@ -26,6 +36,22 @@ public final class Main {
     controlPlane.addToken(token);
     controlPlane.addProject(project, project);
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close, "control-plane-stop"));
+
+    String registryHost = environment.getOrDefault("DEPOT_RUNNER_TOKEN_REGISTRY", "");
+    String issuerAddress = environment.getOrDefault("DEPOT_RUNNER_TOKEN_ISSUER_ADDR", "");
+    if (registryHost.isEmpty() || issuerAddress.isEmpty()) {
+      System.out.println("no registry for --save: run eval \"$(scripts/local-env env)\" before this to add one");
+    } else {
+      DepotRegistry registry = DepotRegistry.serve(controlPlane, token, PULL_USER, PULL_PASSWORD);
+      registry.saveBuildsIn(registryHost);
+      RegistryTokenIssuer issuer = RegistryTokenIssuer.fromLocalEnv(
+          environment, registry::acceptsCredentials, registry::allows);
+      int colon = issuerAddress.lastIndexOf(':');
+      HttpServer issuerServer = issuer.serve(new InetSocketAddress(
+          issuerAddress.substring(0, colon), Integer.parseInt(issuerAddress.substring(colon + 1))));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> issuerServer.stop(0), "token-issuer-stop"));
+      System.out.println("saving builds in " + registryHost + ", registry tokens issued at " + issuerAddress);
+    }
 
     System.out.println("control plane listening at " + controlPlane.url() + ", builder at "
         + controlPlane.builderEndpoint().orElseThrow() + " forwarding to " + buildkit);

@@ -8,6 +8,7 @@ import com.google.protobuf.Timestamp;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.controlplane.registry.DepotAccount;
 import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.ConnectCode;
 import dev.depotrunner.depotapi.proto.cli.v1.Build;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildStatus;
 import java.io.ByteArrayOutputStream;
@@ -93,6 +94,23 @@ class TerminalBrowserIT {
     String text = screen.text();
     assertEquals(0, exitCode, text);
     assertTrue(text.contains("Builds of p-second"), text);
+    assertTerminalRestored(text);
+  }
+
+  @Test
+  void failedBuildListShowsError() throws Exception {
+    depot.failNext(BuildService.LIST_BUILDS, ConnectCode.UNAVAILABLE, "builds are down");
+    Screen screen = start("projects list");
+
+    screen.await("p-second");
+    screen.type("\r");
+    screen.await("Error: failed to list the builds of p-first");
+    screen.type("q");
+    int exitCode = screen.exitCode();
+
+    String text = screen.text();
+    assertEquals(0, exitCode, text);
+    assertFalse(text.contains("Builds of p-first"), text);
     assertTerminalRestored(text);
   }
 

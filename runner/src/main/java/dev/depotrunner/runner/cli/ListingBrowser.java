@@ -12,6 +12,8 @@ import java.util.List;
 /**
  * Runs the interactive project and build tables of {@code depot projects list} and
  * {@code depot list builds} on the controlling terminal.
+ *
+ * <p>NOTE: the Depot CLI also reloads the projects on {@code r}, which this browser does not.
  */
 final class ListingBrowser {
 
@@ -96,7 +98,12 @@ final class ListingBrowser {
     }
   }
 
-  /** Renders {@code table} after each key until a key returns an action, or the input ends. */
+  /**
+   * Renders {@code table} after each key until a key returns an action, or the input ends.
+   *
+   * <p>NOTE: the window size is read with {@code stty size} before each frame, so a resize shows
+   * on the next key press, because nothing handles SIGWINCH.
+   */
   private Action run(TableBrowser table) throws IOException {
     while (true) {
       RawTerminal.Size size = terminal.size();

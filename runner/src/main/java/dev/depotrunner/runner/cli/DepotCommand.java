@@ -62,13 +62,13 @@ public final class DepotCommand implements Callable<Integer> {
         new CommandLine(new CacheCommand()).addSubcommand(new CacheCommand.Reset(invocation)));
     commandLine.addSubcommand(
         new CommandLine(new ProjectsCommand())
-            .addSubcommand(new ProjectsCommand.ListProjects(invocation))
+            .addSubcommand(new ProjectsCommand.ListProjects(invocation, Clock.systemUTC()))
             .addSubcommand(new ProjectAdministration.Create(invocation))
             .addSubcommand(new ProjectAdministration.Delete(invocation)));
     commandLine.addSubcommand(
         new CommandLine(new ListCommand())
             .addSubcommand(new ListCommand.Builds(invocation, Clock.systemUTC()))
-            .addSubcommand("projects", new ProjectsCommand.ListProjects(invocation)));
+            .addSubcommand("projects", new ProjectsCommand.ListProjects(invocation, Clock.systemUTC())));
     commandLine.addSubcommand(
         new CommandLine(new OrgCommand())
             .addSubcommand(new OrgCommand.ListOrganizations(invocation))

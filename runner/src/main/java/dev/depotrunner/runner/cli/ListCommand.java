@@ -3,6 +3,7 @@ package dev.depotrunner.runner.cli;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
 import dev.depotrunner.depotapi.ConnectClient;
+import dev.depotrunner.depotapi.DepotApiException;
 import dev.depotrunner.depotapi.UserAgent;
 import dev.depotrunner.depotapi.proto.cli.v1.Build;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildStatus;
@@ -38,11 +39,9 @@ final class ListCommand implements Callable<Integer> {
 
   /**
    * {@code depot list builds}: the builds of a project, from one ListBuilds call, as CSV or JSON in
-   * the Depot CLI's formats. Without {@code --output} it prints CSV when stdout is no terminal,
-   * and an aligned table on a terminal.
-   *
-   * <p>NOTE: on a terminal the Depot CLI opens an interactive build browser; this implementation
-   * prints a static table instead.
+   * the Depot CLI's formats. Without {@code --output} it prints CSV when stdout is no terminal.
+   * On a terminal it browses the builds, or prints an aligned table where the terminal cannot
+   * browse.
    */
   @Command(name = "builds", aliases = "b", description = "List builds for a project.")
   static final class Builds implements Callable<Integer> {
@@ -81,13 +80,27 @@ final class ListCommand implements Callable<Integer> {
       }
 
       ConnectClient client = ConnectClient.fromEnvironment(
-          environment, UserAgent.of("dev", environment.containsKey("CI")));
-      List<Build> builds = new BuildService(client)
-          .listBuilds(ListBuildsRequest.newBuilder().setProjectId(projectId).build(), apiToken)
-          .getBuildsList();
-      write(invocation.out(), format, builds, clock.instant());
+          environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
+      List<Build> builds = listBuilds(client, apiToken, projectId);
+      if (format.equals("table") && ListingBrowser.supported(invocation)) {
+        ListingBrowser.browseBuilds(invocation.out(), projectId, tableRows(builds, clock.instant()));
+      } else {
+        write(invocation.out(), format, builds, clock.instant());
+      }
       return CommandLine.ExitCode.OK;
     }
+  }
+
+  static List<Build> listBuilds(ConnectClient client, ApiToken apiToken, String projectId)
+      throws DepotApiException, InterruptedException {
+    return new BuildService(client)
+        .listBuilds(ListBuildsRequest.newBuilder().setProjectId(projectId).build(), apiToken)
+        .getBuildsList();
+  }
+
+  /** Returns the builds as the text cells of the table and the browser. */
+  static List<List<String>> tableRows(List<Build> builds, Instant now) {
+    return builds.stream().map(build -> row(build, now).stream().map(String::valueOf).toList()).toList();
   }
 
   /**
@@ -101,8 +114,7 @@ final class ListCommand implements Callable<Integer> {
       case "csv" -> Listings.writeCsv(out, List.of("Build ID", "Status", "Started", "Duration (s)"),
           rows.stream().map(row -> row.stream().map(String::valueOf).toList()).toList());
       case "json" -> Listings.writeJsonValues(out, List.of("id", "status", "startTime", "duration"), rows);
-      default -> Listings.writeTable(out, List.of("BUILD ID", "STATUS", "STARTED", "DURATION (S)"),
-          rows.stream().map(row -> row.stream().map(String::valueOf).toList()).toList());
+      default -> Listings.writeTable(out, ListingBrowser.BUILD_HEADER, tableRows(builds, now));
     }
   }
 

@@ -5,6 +5,7 @@ import dev.depotrunner.depotapi.ConnectClient;
 import dev.depotrunner.depotapi.ProjectsService;
 import dev.depotrunner.depotapi.UserAgent;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +31,10 @@ final class ProjectsCommand implements Callable<Integer> {
 
   /**
    * {@code depot projects list}: prints the projects as CSV or JSON, in the Depot CLI's formats.
-   * Without {@code --output} it prints CSV when stdout is no terminal, as the Depot CLI does, and
-   * an aligned table on a terminal.
-   *
-   * <p>NOTE: on a terminal the Depot CLI opens an interactive project and build browser; this
-   * implementation prints a static table instead.
+   * Without {@code --output} it prints CSV when stdout is no terminal, as the Depot CLI does. On a
+   * terminal it browses the projects, and enter on one browses its builds. Where the terminal
+   * cannot browse ({@code TERM=dumb}, no {@code /dev/tty}, stdin redirected) it prints an aligned
+   * table.
    */
   @Command(name = "list", aliases = "ls", description = "List depot projects.")
   static final class ListProjects implements Callable<Integer> {
@@ -48,9 +48,11 @@ final class ProjectsCommand implements Callable<Integer> {
     String output;
 
     private final Invocation invocation;
+    private final Clock clock;
 
-    ListProjects(Invocation invocation) {
+    ListProjects(Invocation invocation, Clock clock) {
       this.invocation = invocation;
+      this.clock = clock;
     }
 
     @Override
@@ -68,7 +70,7 @@ final class ProjectsCommand implements Callable<Integer> {
       }
 
       ConnectClient client = ConnectClient.fromEnvironment(
-          environment, UserAgent.of("dev", environment.containsKey("CI")));
+          environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
       List<List<String>> rows = new ProjectsService(client).listProjects(apiToken)
           .getProjectsList().stream()
           .map(project -> List.of(project.getId(), project.getName()))
@@ -77,7 +79,14 @@ final class ProjectsCommand implements Callable<Integer> {
       switch (format) {
         case "csv" -> Listings.writeCsv(out, List.of("Project ID", "Name"), rows);
         case "json" -> Listings.writeJson(out, List.of("id", "name"), rows);
-        default -> Listings.writeTable(out, List.of("PROJECT ID", "NAME"), rows);
+        default -> {
+          if (ListingBrowser.supported(invocation)) {
+            ListingBrowser.browseProjects(out, rows,
+                projectId -> ListCommand.tableRows(ListCommand.listBuilds(client, apiToken, projectId), clock.instant()));
+          } else {
+            Listings.writeTable(out, ListingBrowser.PROJECT_HEADER, rows);
+          }
+        }
       }
       return CommandLine.ExitCode.OK;
     }

@@ -65,7 +65,7 @@ final class CacheCommand implements Callable<Integer> {
               "missing API token, please run `depot login` or set DEPOT_TOKEN"));
 
       ConnectClient client = ConnectClient.fromEnvironment(
-          environment, UserAgent.of("dev", environment.containsKey("CI")));
+          environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
       ResetProjectCacheResponse reset =
           new ResetCacheStep(new ProjectsService(client)).run(projectId, apiToken);
       invocation.out().println("Cache reset for " + reset.getName() + " (" + reset.getOrgName() + ")");

@@ -152,7 +152,7 @@ final class OrgCommand implements Callable<Integer> {
     Map<String, String> environment = invocation.environment();
     ApiToken token = ProjectAdministration.requireToken(spec, null, environment);
     ConnectClient client = ConnectClient.fromEnvironment(
-        environment, UserAgent.of("dev", environment.containsKey("CI")));
+        environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
     return new OrganizationService(client).listOrganizations(token).getOrganizationsList();
   }
 

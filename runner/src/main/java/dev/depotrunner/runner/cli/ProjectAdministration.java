@@ -201,6 +201,6 @@ final class ProjectAdministration {
 
   private static ProjectService service(Map<String, String> environment) {
     return new ProjectService(ConnectClient.fromEnvironment(
-        environment, UserAgent.of("dev", environment.containsKey("CI"))));
+        environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI"))));
   }
 }

@@ -83,7 +83,7 @@ final class PullCommand implements Callable<Integer> {
     ProgressMode mode = progressMode(environment);
 
     ConnectClient client = ConnectClient.fromEnvironment(
-        environment, UserAgent.of("dev", environment.containsKey("CI")));
+        environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
     PullStep step = new PullStep(new BuildService(client), DockerHost.client(environment),
         new PullProgress(TransferRenderer.create(mode, invocation.err(), environment)));
     step.run(new PullRequest(buildId, names, targets,

@@ -53,7 +53,7 @@ final class PullTokenCommand implements Callable<Integer> {
     }
 
     ConnectClient client = ConnectClient.fromEnvironment(
-        environment, UserAgent.of("dev", environment.containsKey("CI")));
+        environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
     String pullToken = new PullTokenStep(new BuildService(client)).run(projectId, build, apiToken);
     invocation.out().println(pullToken);
     return CommandLine.ExitCode.OK;

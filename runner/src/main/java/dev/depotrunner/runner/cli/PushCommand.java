@@ -70,7 +70,7 @@ final class PushCommand implements Callable<Integer> {
     ProgressMode mode = progressMode(environment);
 
     ConnectClient client = ConnectClient.fromEnvironment(
-        environment, UserAgent.of("dev", environment.containsKey("CI")));
+        environment, UserAgent.of(DepotCommand.version(), environment.containsKey("CI")));
     ImageCopy.Builder copy =
         ImageCopy.builder().credentials(Credentials.fromEnvironment(environment));
     PushStep step = new PushStep(new BuildService(client), new PushService(client), copy,

@@ -31,6 +31,8 @@ final class PlainRenderer extends BaseRenderer {
   @Override
   void onNotice(BuildEvent.Notice notice) {
     if (shouldPrint(notice)) {
+      // Progress held back by the update interval prints first, so a notice after the build follows it.
+      printer.print(trace, clock.instant());
       out.print(noticeLine(notice) + "\n");
     }
   }

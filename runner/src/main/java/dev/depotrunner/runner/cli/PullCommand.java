@@ -25,18 +25,26 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code depot pull BUILD_ID [-t TAG]...}: pulls a saved build's image from Depot's registry
- * into the Docker Engine that {@code DOCKER_HOST} names, with the Depot CLI's flags.
+ * into the Docker Engine that {@code DOCKER_HOST} names, with the Depot CLI's flags. The argument may
+ * also name a saved tag, {@code PROJECT:TAG} or {@code registry.depot.dev/PROJECT:TAG}, as with
+ * {@code --save-tag}. {@code DEPOT_REGISTRY_HOST} replaces {@code registry.depot.dev}, for a registry
+ * that stands in for Depot's.
  *
- * <p>NOTE: the Depot CLI also takes {@code project:tag} and {@code registry.depot.dev/...}
- * references and lets the user pick a build on a terminal, but this implementation pulls by build
- * ID only.
+ * <p>NOTE: the Depot CLI also lets the user pick a build on a terminal, and retries a failed build
+ * lookup as a tag of {@code --project}; this implementation does neither.
  */
 @Command(name = "pull", description = "Pull a project's build from the Depot registry.")
 final class PullCommand implements Callable<Integer> {
 
+  /** The registry that saved builds are in, as the Depot CLI names it. */
+  static final String DEPOT_REGISTRY = "registry.depot.dev";
+
+  /** The variable that names another registry in place of {@link #DEPOT_REGISTRY}. */
+  static final String REGISTRY_HOST_VARIABLE = "DEPOT_REGISTRY_HOST";
+
   @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "BUILD_ID", description = "The build to pull.")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "BUILD_ID", description = "The build to pull, or a saved tag as PROJECT:TAG.")
   String buildId;
 
   // Accepted as the Depot CLI accepts it, which uses it only for pulls by tag.
@@ -87,7 +95,8 @@ final class PullCommand implements Callable<Integer> {
     PullStep step = new PullStep(new BuildService(client), DockerHost.client(environment),
         new PullProgress(TransferRenderer.create(mode, invocation.err(), environment)));
     step.run(new PullRequest(buildId, names, targets,
-        Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken));
+        Optional.ofNullable(platform).filter(value -> !value.isBlank()), apiToken),
+        environment.getOrDefault(REGISTRY_HOST_VARIABLE, DEPOT_REGISTRY));
     return CommandLine.ExitCode.OK;
   }
 

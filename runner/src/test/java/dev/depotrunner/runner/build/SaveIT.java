@@ -156,6 +156,25 @@ class SaveIT {
   }
 
   @Test
+  void pullBySavedTag() throws Exception {
+    Path context = context("FROM " + LocalEngine.baseImage() + "\nRUN echo tagged-" + System.nanoTime() + " > /tagged\n");
+    String saveTag = "pull-" + Long.toHexString(System.nanoTime());
+    String localName = "save-it/pulled:" + saveTag;
+
+    var run = LocalEngine.depot(work, depotEnvironment(), "build", "--project", project, "--progress=plain",
+        "--save", "--save-tag", saveTag, context.toString());
+    assertEquals(0, run.exitCode(), run.stderr());
+
+    Map<String, String> environment = new java.util.HashMap<>(depotEnvironment());
+    environment.put("DEPOT_REGISTRY_HOST", variable("DEPOT_RUNNER_TOKEN_REGISTRY"));
+    var pull = LocalEngine.depot(work, environment, "pull", project + ":" + saveTag, "-t", localName,
+        "--progress", "plain");
+
+    assertEquals(0, pull.exitCode(), pull.stderr());
+    assertEquals(200, LocalEngine.engineImageStatus(localName));
+  }
+
+  @Test
   void multiPlatformSaveKeepsAttestations() throws Exception {
     Path context = context("FROM scratch\nCOPY greeting /greeting\n");
     Files.writeString(context.resolve("greeting"), "saved " + System.nanoTime() + "\n");

@@ -5,6 +5,8 @@ import dev.depotrunner.depotapi.DepotApiException;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenResponse;
 import dev.depotrunner.engine.DockerEngineClient;
 import dev.depotrunner.engine.RegistryAuth;
 import dev.depotrunner.registry.ImageName;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +27,9 @@ import java.util.function.Consumer;
  */
 public final class PullStep {
 
+  /** The user name that Depot's registry takes with a pull token. */
+  private static final String SAVED_TAG_USER = "x-token";
+
   private final BuildService builds;
   private final DockerEngineClient engine;
   private final Consumer<PullEvent> listener;
@@ -32,6 +38,23 @@ public final class PullStep {
     this.builds = Objects.requireNonNull(builds);
     this.engine = Objects.requireNonNull(engine);
     this.listener = Objects.requireNonNull(listener);
+  }
+
+  /**
+   * Pulls the build's image, or its bake targets' images, and returns the names they were tagged with.
+   * An argument naming a saved tag instead of a build, {@code PROJECT:TAG} or
+   * {@code REGISTRY/PROJECT:TAG} with {@code registryHost} as REGISTRY, pulls that tag with a pull token
+   * of the project, as the Depot CLI does.
+   *
+   * @param registryHost the host of Depot's registry, {@code registry.depot.dev} unless overridden
+   */
+  public List<String> run(PullRequest request, String registryHost)
+      throws DepotApiException, RegistryException, IOException, InterruptedException {
+    Optional<SavedTag> savedTag = SavedTag.parse(request.buildId(), registryHost);
+    if (savedTag.isPresent()) {
+      return pullSavedTag(request, savedTag.get());
+    }
+    return run(request);
   }
 
   /** Pulls the build's image, or its bake targets' images, and returns the names they were tagged with. */
@@ -77,6 +100,39 @@ public final class PullStep {
     List<String> tagged = names.stream().map(PullTag::toString).toList();
     listener.accept(new PullEvent.Finished(image.toString(), tagged));
     return tagged;
+  }
+
+  /** A saved tag in a project's repository of Depot's registry, such as {@code abc123:v1}. */
+  record SavedTag(String registryHost, String projectId, String tag) {
+
+    /**
+     * Returns the saved tag that {@code argument} names, or empty for a build id: {@code PROJECT:TAG},
+     * or {@code REGISTRY/PROJECT:TAG} with {@code registryHost} as REGISTRY.
+     */
+    static Optional<SavedTag> parse(String argument, String registryHost) {
+      String rest = argument.startsWith(registryHost + "/") ? argument.substring(registryHost.length() + 1) : argument;
+      int colon = rest.indexOf(':');
+      if (colon <= 0 || colon == rest.length() - 1 || rest.indexOf('/') >= 0) {
+        return Optional.empty();
+      }
+      return Optional.of(new SavedTag(registryHost, rest.substring(0, colon), rest.substring(colon + 1)));
+    }
+
+    String reference() {
+      return registryHost + "/" + projectId + ":" + tag;
+    }
+  }
+
+  private List<String> pullSavedTag(PullRequest request, SavedTag savedTag)
+      throws DepotApiException, RegistryException, IOException, InterruptedException {
+    GetPullTokenResponse pullToken = builds.getPullToken(
+        GetPullTokenRequest.newBuilder().setProjectId(savedTag.projectId()).build(), request.token());
+    GetPullInfoResponse pullInfo = GetPullInfoResponse.newBuilder()
+        .setReference(savedTag.reference())
+        .setUsername(SAVED_TAG_USER)
+        .setPassword(pullToken.getToken())
+        .build();
+    return pull(request, pullInfo, new BakeTargets.PullImage(Optional.empty(), savedTag.reference(), request.tags()));
   }
 
   /** Rejects builds whose image was not saved to the registry. */

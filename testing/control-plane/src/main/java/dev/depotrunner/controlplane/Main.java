@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.controlplane.registry.DepotRegistry;
 import dev.depotrunner.controlplane.registry.RegistryTokenIssuer;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -47,16 +48,26 @@ public final class Main {
       RegistryTokenIssuer issuer = RegistryTokenIssuer.fromLocalEnv(
           environment, registry::acceptsCredentials, registry::allows);
       int colon = issuerAddress.lastIndexOf(':');
-      HttpServer issuerServer = issuer.serve(new InetSocketAddress(
-          issuerAddress.substring(0, colon), Integer.parseInt(issuerAddress.substring(colon + 1))));
+      HttpServer issuerServer;
+      try {
+        issuerServer = issuer.serve(new InetSocketAddress(
+            issuerAddress.substring(0, colon), Integer.parseInt(issuerAddress.substring(colon + 1))));
+      } catch (BindException e) {
+        // The token registry sends clients to this fixed address, so another port would not work.
+        System.err.println("error: " + issuerAddress + " is in use, by another control plane or a test that"
+            + " issues registry tokens: stop it and start this again");
+        System.exit(1);
+        return;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> issuerServer.stop(0), "token-issuer-stop"));
       System.out.println("saving builds in " + registryHost + ", registry tokens issued at " + issuerAddress);
     }
 
     System.out.println("control plane listening at " + controlPlane.url() + ", builder at "
         + controlPlane.builderEndpoint().orElseThrow() + " forwarding to " + buildkit);
+    String registryVariable = registryHost.isEmpty() ? "" : " DEPOT_REGISTRY_HOST=" + registryHost;
     System.out.println("export DEPOT_API_URL=" + controlPlane.url() + " DEPOT_TOKEN=" + token
-        + " DEPOT_PROJECT_ID=" + project);
+        + " DEPOT_PROJECT_ID=" + project + registryVariable);
     new CountDownLatch(1).await();
   }
 }

@@ -197,6 +197,13 @@ public final class DepotRegistry {
     pullPasswords.put(build.id(), pullPassword);
   }
 
+  /** Returns the repository of a reference such as {@code host/project:tag}. */
+  private static String repositoryOf(String reference) {
+    String path = reference.substring(reference.indexOf('/') + 1);
+    int colon = path.lastIndexOf(':');
+    return colon < 0 ? path : path.substring(0, colon);
+  }
+
   /** Creates a password that may take {@code actions} on {@code repository}. */
   private String grant(String repository, Set<String> actions) {
     String password = "registry-token-" + randomHex(16);
@@ -238,7 +245,11 @@ public final class DepotRegistry {
     if (!request.getBuildId().isEmpty() && !images.containsKey(request.getBuildId())) {
       throw new ConnectError(ConnectCode.NOT_FOUND, "build " + request.getBuildId() + " not found");
     }
-    String token = "pull-token-" + randomHex(16);
+    // The token pulls the project's repository, as Depot's pull tokens do for its registry.
+    String repository = request.getProjectId().isEmpty()
+        ? repositoryOf(images.get(request.getBuildId()).reference())
+        : request.getProjectId();
+    String token = grant(repository, Set.of("pull"));
     pullTokenRequests.add(request);
     pullTokens.add(token);
     return GetPullTokenResponse.newBuilder().setToken(token).build();

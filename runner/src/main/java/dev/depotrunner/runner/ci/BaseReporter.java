@@ -120,6 +120,11 @@ abstract class BaseReporter implements CiReporter {
   record Group(String target, Phase phase, String title) {}
 
   private synchronized void record(BuildEvent event) {
+    // A notice carries nothing a target's record keeps, and a bake's own notices (the build link, the
+    // save usage) name no target of the bake, so they must not add a target that never builds.
+    if (event instanceof BuildEvent.Notice) {
+      return;
+    }
     targets.computeIfAbsent(event.target(), TargetRecord::new).add(event);
     if (!(event instanceof BuildEvent.Progress progress)) {
       return;

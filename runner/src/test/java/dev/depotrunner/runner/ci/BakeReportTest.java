@@ -149,6 +149,29 @@ class BakeReportTest {
   }
 
   @Test
+  void bakeNoticesAddNoTarget() throws Exception {
+    ReportContext context = ReportContext.forBake(options(definition("app", "docs")));
+    GitHubReporter reporter = reporter();
+
+    Recorded.replay(List.of(
+        new BuildEvent.Notice("default", BuildEvent.Level.INFO, "Build: https://depot.test/builds/1"),
+        new BuildEvent.Started("app", "local", List.of("linux/amd64"), AT),
+        new BuildEvent.Started("docs", "local", List.of("linux/amd64"), AT),
+        new BuildEvent.Succeeded("app", Map.of("containerimage.digest", "sha256:" + "a".repeat(64)), AT.plusSeconds(1)),
+        new BuildEvent.Succeeded("docs", Map.of("containerimage.digest", "sha256:" + "d".repeat(64)), AT.plusSeconds(2)),
+        new BuildEvent.Notice("default", BuildEvent.Level.INFO, "Saved targets: app,docs")),
+        reporter, log);
+    reporter.finish(context);
+
+    String summary = Files.readString(summaryFile);
+    assertTrue(summary.startsWith("## Depot build ✅ succeeded"), summary);
+    assertFalse(summary.contains("`default`"), summary);
+    String metadata = GitHubReporterTest.OutputFile.parse(Files.readString(outputFile)).get("metadata");
+    assertTrue(metadata.contains("\"app\""), metadata);
+    assertTrue(metadata.contains("\"docs\""), metadata);
+  }
+
+  @Test
   void targetSecretsAreMaskedBeforeOutput() throws Exception {
     GitHubReporter reporter = reporter();
     for (BuildOptions options : options(definition("app", "docs")).values()) {

@@ -55,8 +55,8 @@ final class BuilderOutputs {
           + ONE_BUILDER_HINT);
     }
     if (options.load()) {
-      throw reject("--load: the docker exporter cannot hold images of several architectures; use --push, "
-          + ONE_BUILDER_HINT);
+      throw reject("--load: the docker exporter cannot hold images of several architectures; use --push,"
+          + " or --load one platform at a time (--platform linux/amd64)");
     }
 
     List<OutputSpec> outputs = new ArrayList<>();
@@ -71,9 +71,10 @@ final class BuilderOutputs {
           }
           tar = output;
         }
-        case "docker", "oci" -> throw reject("--output type=" + output.type()
-            + ": the results of several builders cannot be joined into one " + output.type()
-            + " export; use --push, --output type=local or type=tar, " + ONE_BUILDER_HINT);
+        case "docker" -> throw reject("--output type=docker: the docker exporter cannot hold images of several"
+            + " architectures; use --push, --output type=local or type=tar");
+        case "oci" -> throw reject("--output type=oci: the results of several builders cannot be joined into one"
+            + " oci export; use --push, --output type=local or type=tar, " + ONE_BUILDER_HINT);
         case "registry" -> push = onlyPush(push, output);
         case "image" -> {
           if (options.push() || GoBool.isTrue(output.attributes().get("push"))) {

@@ -97,6 +97,22 @@ class BakeCommandTest {
   }
 
   @Test
+  void build_emptyProjectAndTokenUseEnvironment() throws Exception {
+    Files.writeString(workingDirectory.resolve("docker-bake.hcl"), "target \"default\" {}\n");
+    Files.writeString(workingDirectory.resolve("Dockerfile"), "FROM scratch\n");
+    environment.putAll(Map.of("DEPOT_TOKEN", "env-token", "DEPOT_PROJECT_ID", "env-project"));
+
+    Result result = run("bake", "--project", "", "--token", "");
+
+    assertEquals(0, result.exitCode(), result.err());
+    assertEquals("env-project", settings.defaultProject().orElseThrow());
+    try (BuildOptions defaults = settings.targetDefaults().get().context(".").build()) {
+      assertEquals("env-project", defaults.project().orElseThrow());
+      assertEquals("env-token", defaults.token().orElseThrow().value());
+    }
+  }
+
+  @Test
   void malformedFile_reportedWithPosition() throws Exception {
     Files.writeString(workingDirectory.resolve("docker-bake.hcl"), """
         target "a" {

@@ -212,6 +212,16 @@ class BuildCommandTest {
   }
 
   @Test
+  void build_emptyProjectAndTokenUseEnvironment() {
+    environment.putAll(Map.of("DEPOT_TOKEN", "env-token", "DEPOT_PROJECT_ID", "env-project"));
+
+    BuildOptions options = build("build", "--project", "", "--token", "", "app");
+
+    assertEquals(Optional.of("env-project"), options.project());
+    assertEquals("env-token", options.token().orElseThrow().value());
+  }
+
+  @Test
   void build_suppressNoOutputWarningFromEnvironment() {
     environment.put("DEPOT_SUPPRESS_NO_OUTPUT_WARNING", "1");
     assertFalse(build("build", "app").defaultLoad());

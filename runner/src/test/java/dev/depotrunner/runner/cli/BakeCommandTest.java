@@ -113,6 +113,17 @@ class BakeCommandTest {
   }
 
   @Test
+  void unknownFlag_suggestsOption() {
+    Result result = run("bake", "--metdata-file", "out.json", "app");
+
+    assertEquals(2, result.exitCode(), result.err());
+    assertEquals("error: unknown flag: --metdata-file (did you mean --metadata-file?)",
+        result.err().lines().findFirst().orElseThrow());
+    assertEquals(2, result.err().lines().count(), result.err());
+    assertNull(executed);
+  }
+
+  @Test
   void malformedFile_reportedWithPosition() throws Exception {
     Files.writeString(workingDirectory.resolve("docker-bake.hcl"), """
         target "a" {

@@ -2,6 +2,7 @@ package dev.depotrunner.depotapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A client of Connect services (https://connectrpc.com/docs/protocol) over {@link HttpClient}, with
@@ -38,6 +40,12 @@ public final class ConnectClient {
   static final String STREAM_CONTENT_TYPE = "application/connect+proto";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The calls that look up a build by an ID the user gave, which {@link #buildIdGiven} checks. */
+  private static final Set<String> BUILD_LOOKUPS = Set.of(
+      BuildService.GET_PULL_INFO.displayName(),
+      BuildService.GET_PULL_TOKEN.displayName(),
+      PushService.START_PUSH.displayName());
 
   private final URI baseUrl;
   private final String userAgent;
@@ -142,7 +150,7 @@ public final class ConnectClient {
 
     HttpResponse<byte[]> response = send(method, token, httpRequest, HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() != 200) {
-      throw errorFromBody(method, token, response.statusCode(), response.body());
+      throw errorFromBody(method, token, response.statusCode(), response.body(), buildIdGiven(method, request));
     }
 
     String contentType = response.headers().firstValue("Content-Type").orElse("");
@@ -178,7 +186,7 @@ public final class ConnectClient {
       } catch (IOException e) {
         errorBody = new byte[0];
       }
-      throw errorFromBody(method, token, response.statusCode(), errorBody);
+      throw errorFromBody(method, token, response.statusCode(), errorBody, false);
     }
 
     String contentType = response.headers().firstValue("Content-Type").orElse("");
@@ -225,7 +233,8 @@ public final class ConnectClient {
    * Builds the exception for an HTTP error status: from the Connect error JSON in the body when there is
    * one, else from the status alone.
    */
-  private static DepotApiException errorFromBody(ConnectMethod<?, ?> method, ApiToken token, int status, byte[] body) {
+  private static DepotApiException errorFromBody(
+      ConnectMethod<?, ?> method, ApiToken token, int status, byte[] body, boolean buildIdGiven) {
     JsonNode error = null;
     try {
       error = JSON.readTree(body);
@@ -233,17 +242,36 @@ public final class ConnectClient {
       // Not JSON, such as an HTML page from a proxy; the HTTP status decides.
     }
     if (error != null && error.isObject() && error.hasNonNull("code")) {
-      return fromErrorJson(method, token, error);
+      return fromErrorJson(method, token, error, buildIdGiven);
     }
-    return new DepotApiException(ConnectCode.fromHttpStatus(status), method.displayName(), "HTTP status " + status, null);
+    return new DepotApiException(
+        ConnectCode.fromHttpStatus(status), method.displayName(), "HTTP status " + status, buildIdGiven, null);
   }
 
   /** Builds the exception for a Connect error object: {@code {"code": "...", "message": "..."}}. */
   static DepotApiException fromErrorJson(ConnectMethod<?, ?> method, ApiToken token, JsonNode error) {
+    return fromErrorJson(method, token, error, false);
+  }
+
+  private static DepotApiException fromErrorJson(
+      ConnectMethod<?, ?> method, ApiToken token, JsonNode error, boolean buildIdGiven) {
     String wireCode = error.path("code").asText("");
     ConnectCode code = ConnectCode.fromWireName(wireCode).orElse(ConnectCode.UNKNOWN);
     String message = error.path("message").asText("");
-    return new DepotApiException(code, method.displayName(), token.redact(message), null);
+    return new DepotApiException(code, method.displayName(), token.redact(message), buildIdGiven, null);
+  }
+
+  /**
+   * Returns whether the request is one of the calls that look up a build by the ID the user gave
+   * ({@code depot pull}, {@code depot push}, {@code depot pull-token}) and carries that ID. Other calls
+   * with a build ID take it from CreateBuild, so their not_found keeps the project hint.
+   */
+  static boolean buildIdGiven(ConnectMethod<?, ?> method, Message request) {
+    if (!BUILD_LOOKUPS.contains(method.displayName())) {
+      return false;
+    }
+    FieldDescriptor buildId = request.getDescriptorForType().findFieldByName("build_id");
+    return buildId != null && !request.getField(buildId).toString().isEmpty();
   }
 
   static JsonNode readJson(byte[] payload) throws IOException {

@@ -9,6 +9,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildRequest;
 import dev.depotrunner.depotapi.proto.cli.v1.CreateBuildResponse;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullInfoRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.GetPullTokenRequest;
+import dev.depotrunner.depotapi.proto.cli.v1.StartPushRequest;
 import dev.depotrunner.depotapi.proto.cli.v1beta1.ListProjectsResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -153,6 +156,45 @@ class ConnectClientTest {
         "Depot API call BuildService.CreateBuild failed (unauthenticated: invalid token);"
             + " check the token in --token or DEPOT_TOKEN, or log in again",
         error.getMessage());
+  }
+
+  @Test
+  void notFound_hintDependsOnCall() throws Exception {
+    responder = exchange -> send(exchange, 404, "application/json",
+        utf8("{\"code\":\"not_found\",\"message\":\"not found\"}"));
+    String buildHint = "; check the build ID (depot list builds shows them)";
+    String projectHint = "; check the project ID in --project, DEPOT_PROJECT_ID or depot.json";
+    var builds = new BuildService(client);
+    var pushes = new PushService(client);
+
+    var pullInfo = assertThrows(DepotApiException.class,
+        () -> builds.getPullInfo(GetPullInfoRequest.newBuilder().setBuildId("build99-nope").build(), TOKEN));
+    var pullToken = assertThrows(DepotApiException.class,
+        () -> builds.getPullToken(GetPullTokenRequest.newBuilder().setBuildId("build99-nope").build(), TOKEN));
+    var startPush = assertThrows(DepotApiException.class, () -> pushes.startPush(
+        StartPushRequest.newBuilder().setBuildId("build99-nope").setTag("x").build(), TOKEN));
+    var projectPullToken = assertThrows(DepotApiException.class,
+        () -> builds.getPullToken(GetPullTokenRequest.newBuilder().setProjectId("p1").build(), TOKEN));
+    var createBuild = assertThrows(DepotApiException.class,
+        () -> builds.createBuild(CreateBuildRequest.newBuilder().setProjectId("p1").build(), TOKEN));
+
+    assertTrue(pullInfo.getMessage().endsWith(buildHint), pullInfo.getMessage());
+    assertTrue(pullToken.getMessage().endsWith(buildHint), pullToken.getMessage());
+    assertTrue(startPush.getMessage().endsWith(buildHint), startPush.getMessage());
+    assertTrue(projectPullToken.getMessage().endsWith(projectHint), projectPullToken.getMessage());
+    assertTrue(createBuild.getMessage().endsWith(projectHint), createBuild.getMessage());
+  }
+
+  @Test
+  void messageWithHint_replacesTheHint() {
+    responder = exchange -> send(exchange, 404, "application/json",
+        utf8("{\"code\":\"not_found\",\"message\":\"project p9 not found\"}"));
+
+    var error = assertThrows(DepotApiException.class,
+        () -> new BuildService(client).createBuild(CreateBuildRequest.getDefaultInstance(), TOKEN));
+
+    assertEquals("Depot API call BuildService.CreateBuild failed (not_found: project p9 not found); check p9",
+        error.messageWithHint("check p9"));
   }
 
   @Test

@@ -167,7 +167,7 @@ final class BakeCommand implements Callable<Integer> {
   private BakeSettings settings(Invocation run) {
     Optional<Path> metadata = Optional.ofNullable(metadataFile).filter(file -> !file.isEmpty())
         .map(file -> run.workingDirectory().resolve(file).normalize());
-    Optional<String> defaultProject = Optional.ofNullable(orEnvironment(project, run.environment(), "DEPOT_PROJECT_ID"))
+    Optional<String> defaultProject = Optional.ofNullable(orEnvironmentIfEmpty(project, run.environment(), "DEPOT_PROJECT_ID"))
         .filter(id -> !id.isBlank());
     return new BakeSettings(() -> targetDefaults(run), metadata, defaultProject);
   }
@@ -177,8 +177,8 @@ final class BakeCommand implements Callable<Integer> {
     Map<String, String> environment = run.environment();
     return BuildOptions.builder()
         .progress(orEnvironment(progress, environment, "BUILDKIT_PROGRESS"))
-        .project(orEnvironment(project, environment, "DEPOT_PROJECT_ID"))
-        .token(orEnvironment(token, environment, "DEPOT_TOKEN"))
+        .project(orEnvironmentIfEmpty(project, environment, "DEPOT_PROJECT_ID"))
+        .token(orEnvironmentIfEmpty(token, environment, "DEPOT_TOKEN"))
         .save(save)
         .saveTags(saveTags)
         .buildPlatform(orEnvironment(buildPlatform, environment, "DEPOT_BUILD_PLATFORM"))
@@ -195,6 +195,14 @@ final class BakeCommand implements Callable<Integer> {
         .workingDirectory(run.workingDirectory())
         .stdin(run::stdin)
         .stdoutIsTerminal(run.stdoutIsTerminal());
+  }
+
+  /**
+   * Returns the flag's value, or the variable's when the flag is unset or empty, as the Depot CLI
+   * resolves {@code --project} and {@code --token} (pkg/helpers/project.go and token.go).
+   */
+  private static String orEnvironmentIfEmpty(String value, Map<String, String> environment, String variable) {
+    return orEnvironment(value == null || value.isEmpty() ? null : value, environment, variable);
   }
 
   private static String orEnvironment(String value, Map<String, String> environment, String variable) {

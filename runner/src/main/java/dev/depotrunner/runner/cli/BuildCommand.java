@@ -310,8 +310,8 @@ final class BuildCommand implements Callable<Integer> {
         .metadataFile(metadataFile)
         .progress(orEnvironment(progress, environment, "BUILDKIT_PROGRESS"))
         .quiet(quiet)
-        .project(orEnvironment(project, environment, "DEPOT_PROJECT_ID"))
-        .token(orEnvironment(token, environment, "DEPOT_TOKEN"))
+        .project(orEnvironmentIfEmpty(project, environment, "DEPOT_PROJECT_ID"))
+        .token(orEnvironmentIfEmpty(token, environment, "DEPOT_TOKEN"))
         .save(save)
         .saveTags(saveTags)
         .buildPlatform(orEnvironment(buildPlatform, environment, "DEPOT_BUILD_PLATFORM"))
@@ -339,6 +339,14 @@ final class BuildCommand implements Callable<Integer> {
     ci.labels().forEach((key, value) -> all.add(key + "=" + value));
     all.addAll(labels);
     return all;
+  }
+
+  /**
+   * Returns the flag's value, or the variable's when the flag is unset or empty, as the Depot CLI
+   * resolves {@code --project} and {@code --token} (pkg/helpers/project.go and token.go).
+   */
+  private static String orEnvironmentIfEmpty(String value, Map<String, String> environment, String variable) {
+    return orEnvironment(value == null || value.isEmpty() ? null : value, environment, variable);
   }
 
   private static String orEnvironment(String value, Map<String, String> environment, String variable) {

@@ -1,9 +1,11 @@
 package dev.depotrunner.runner.cli;
 
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Prints command failures as buildx does: one line naming the problem (plus a usage hint for usage
@@ -20,12 +22,32 @@ final class CommandErrors implements CommandLine.IParameterExceptionHandler, Com
   @Override
   public int handleParseException(ParameterException exception, String[] args) {
     var err = invocation.err();
-    err.println("error: " + oneLine(exception.getMessage()));
+    err.println("error: " + usageError(exception));
     if (Arrays.asList(args).contains("--debug")) {
       exception.printStackTrace(err);
     }
     err.println(DepotCommand.usageHint(exception.getCommandLine().getCommandSpec().qualifiedName()));
     return exception.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * Returns the one-line message of a usage error. An unknown flag is named alone, with picocli's
+   * closest option as a suggestion, because picocli's own message also lists the positional arguments
+   * that followed it.
+   */
+  static String usageError(ParameterException exception) {
+    if (!(exception instanceof UnmatchedArgumentException unmatched) || !unmatched.isUnknownOption()) {
+      return oneLine(exception.getMessage());
+    }
+
+    String flag = unmatched.getUnmatched().get(0);
+    int equals = flag.indexOf('=');
+    if (equals > 0) {
+      flag = flag.substring(0, equals);
+    }
+    List<String> suggestions = unmatched.getSuggestions();
+    String suggestion = suggestions.isEmpty() ? "" : " (did you mean " + suggestions.get(0) + "?)";
+    return "unknown flag: " + flag + suggestion;
   }
 
   @Override

@@ -97,6 +97,33 @@ class BakeCommandTest {
   }
 
   @Test
+  void build_emptyProjectAndTokenUseEnvironment() throws Exception {
+    Files.writeString(workingDirectory.resolve("docker-bake.hcl"), "target \"default\" {}\n");
+    Files.writeString(workingDirectory.resolve("Dockerfile"), "FROM scratch\n");
+    environment.putAll(Map.of("DEPOT_TOKEN", "env-token", "DEPOT_PROJECT_ID", "env-project"));
+
+    Result result = run("bake", "--project", "", "--token", "");
+
+    assertEquals(0, result.exitCode(), result.err());
+    assertEquals("env-project", settings.defaultProject().orElseThrow());
+    try (BuildOptions defaults = settings.targetDefaults().get().context(".").build()) {
+      assertEquals("env-project", defaults.project().orElseThrow());
+      assertEquals("env-token", defaults.token().orElseThrow().value());
+    }
+  }
+
+  @Test
+  void unknownFlag_suggestsOption() {
+    Result result = run("bake", "--metdata-file", "out.json", "app");
+
+    assertEquals(2, result.exitCode(), result.err());
+    assertEquals("error: unknown flag: --metdata-file (did you mean --metadata-file?)",
+        result.err().lines().findFirst().orElseThrow());
+    assertEquals(2, result.err().lines().count(), result.err());
+    assertNull(executed);
+  }
+
+  @Test
   void malformedFile_reportedWithPosition() throws Exception {
     Files.writeString(workingDirectory.resolve("docker-bake.hcl"), """
         target "a" {

@@ -212,6 +212,16 @@ class BuildCommandTest {
   }
 
   @Test
+  void build_emptyProjectAndTokenUseEnvironment() {
+    environment.putAll(Map.of("DEPOT_TOKEN", "env-token", "DEPOT_PROJECT_ID", "env-project"));
+
+    BuildOptions options = build("build", "--project", "", "--token", "", "app");
+
+    assertEquals(Optional.of("env-project"), options.project());
+    assertEquals("env-token", options.token().orElseThrow().value());
+  }
+
+  @Test
   void build_suppressNoOutputWarningFromEnvironment() {
     environment.put("DEPOT_SUPPRESS_NO_OUTPUT_WARNING", "1");
     assertFalse(build("build", "app").defaultLoad());
@@ -310,8 +320,26 @@ class BuildCommandTest {
   }
 
   @Test
+  void errors_unknownFlagSuggestsOption() {
+    Result result = run("build", "--plaform", "linux/amd64", "ctx");
+
+    assertEquals(2, result.exitCode(), result.err());
+    assertEquals(List.of("error: unknown flag: --plaform (did you mean --platform?)", "Run 'depot build --help' for usage."),
+        result.err().lines().toList());
+    assertNull(executed);
+  }
+
+  @Test
+  void errors_unknownFlagWithValue() {
+    Result result = run("build", "--plaform=linux/amd64", "ctx");
+
+    assertEquals(2, result.exitCode(), result.err());
+    assertEquals("error: unknown flag: --plaform (did you mean --platform?)", result.err().lines().findFirst().orElseThrow());
+  }
+
+  @Test
   void errors_picocliUsageErrors() {
-    assertUsageError(run("build", "--nope", "app"), "Unknown option: '--nope'");
+    assertUsageError(run("build", "--nope", "app"), "unknown flag: --nope");
     assertUsageError(run("build"), "Missing required parameter: 'PATH | URL | -'");
     assertUsageError(run("build", "app", "other"), "Unmatched argument");
     assertUsageError(run("build", "app", "-t"), "Missing required parameter for option '--tag'");

@@ -3,6 +3,8 @@ package dev.depotrunner.steps.depot;
 import dev.depotrunner.buildkit.transport.BuilderConnection;
 import dev.depotrunner.depotapi.ApiToken;
 import dev.depotrunner.depotapi.BuildService;
+import dev.depotrunner.depotapi.ConnectCode;
+import dev.depotrunner.depotapi.DepotApiException;
 import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
 import dev.depotrunner.steps.bake.BakeDefinition;
 import dev.depotrunner.steps.bake.BakeResult;
@@ -99,7 +101,7 @@ public final class DepotBakeStep {
     Map<DepotBuild, List<String>> targetsOfBuild = new LinkedHashMap<>();
     try {
       for (var project : projects.entrySet()) {
-        DepotBuild build = create(project.getKey(), project.getValue(), token);
+        DepotBuild build = create(project.getKey(), project.getValue(), namingTarget(definition, project.getValue()), token);
         targetsOfBuild.put(build, List.copyOf(project.getValue().keySet()));
         project.getValue().keySet().forEach(name -> buildOfTarget.put(name, build));
       }
@@ -123,14 +125,21 @@ public final class DepotBakeStep {
     }
   }
 
-  private DepotBuild create(String projectId, Map<String, BuildOptions> targets, ApiToken token)
+  /**
+   * Creates the build of one project.
+   *
+   * @param namingTarget the first target whose {@code project_id} named the project, or empty when the
+   *     project is the default one; a failure is reported on that target
+   */
+  private DepotBuild create(
+      String projectId, Map<String, BuildOptions> targets, Optional<String> namingTarget, ApiToken token)
       throws BakeStepException, InterruptedException {
     DepotBuild build;
     try {
       build = DepotBuild.create(api, CreateBuildRequests.forBake(targets, projectId), token, healthInterval,
           this::warn, this::cancel);
     } catch (BuildStepException e) {
-      throw BakeStepException.of(null, e.getMessage(), e);
+      throw createFailure(namingTarget, e);
     }
     builds.add(build);
     if (cancelled) {
@@ -193,6 +202,30 @@ public final class DepotBakeStep {
   static BuilderPlatform builderPlatform(BuildOptions options) {
     return PlatformGroup.split(options.platforms(), options.buildPlatform(), PlatformGroup.hostBuilder())
         .get(0).builder();
+  }
+
+  /** Returns the first of the targets that names its project with {@code project_id}, if any. */
+  private static Optional<String> namingTarget(BakeDefinition definition, Map<String, BuildOptions> targets) {
+    return targets.keySet().stream()
+        .filter(name -> definition.targets().get(name).projectId().isPresent())
+        .findFirst();
+  }
+
+  /**
+   * Builds the failure of a CreateBuild call. When a target named the project, the failure is that
+   * target's, and an unknown project points at its {@code project_id} instead of the default project's
+   * sources.
+   */
+  static BakeStepException createFailure(Optional<String> namingTarget, BuildStepException failure) {
+    if (namingTarget.isEmpty()) {
+      return BakeStepException.of(null, failure.getMessage(), failure);
+    }
+
+    String target = namingTarget.get();
+    if (failure.getCause() instanceof DepotApiException api && api.code() == ConnectCode.NOT_FOUND) {
+      return BakeStepException.of(target, api.messageWithHint("check project_id of target " + target), failure);
+    }
+    return BakeStepException.of(target, failure.getMessage(), failure);
   }
 
   /**

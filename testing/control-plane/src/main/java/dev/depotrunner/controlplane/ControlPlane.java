@@ -347,7 +347,8 @@ public final class ControlPlane implements AutoCloseable {
     BiConsumer<DepotBuild, CreateBuildResponse.Builder> registry = saveRegistry;
     if (registry == null) {
       throw new ConnectError(ConnectCode.FAILED_PRECONDITION,
-          "this control plane has no registry for saved builds; set one with saveBuildsWith");
+          "this control plane has no registry for saved builds: run eval \"$(scripts/local-env env)\" and"
+              + " start scripts/control-plane again in that shell");
     }
     registry.accept(build, response);
   }

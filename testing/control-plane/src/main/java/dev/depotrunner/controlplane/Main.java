@@ -5,7 +5,9 @@ import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.controlplane.registry.DepotRegistry;
 import dev.depotrunner.controlplane.registry.RegistryTokenIssuer;
 import java.net.BindException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,16 +24,72 @@ public final class Main {
   private static final String PULL_USER = "local-pull";
   private static final String PULL_PASSWORD = "local-pull-password";
 
+  static final String USAGE = """
+      Usage: scripts/control-plane [BUILDKIT_ADDRESS [TOKEN [PROJECT]]]
+      Runs a loopback stand-in for Depot's API whose builder forwards to BUILDKIT_ADDRESS (default: \
+      BUILDKIT_HOST, DOCKER_HOST or the local Docker socket), and prints the DEPOT_* variables to export.
+      """;
+
   private Main() {}
 
+  /** The command line: the BuildKit to forward to, the accepted token and the project. */
+  record Arguments(BuilderEndpoint buildkit, String token, String project) {}
+
+  /** Starts the control plane from parsed arguments and returns only when the process is stopped. */
+  interface Server {
+    void serve(Arguments arguments) throws Exception;
+  }
+
   public static void main(String[] args) throws Exception {
-    Map<String, String> environment = System.getenv();
+    int exitCode = run(args, System.getenv(), System.out, System.err, Main::serve);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  /**
+   * Prints the usage for {@code -h} or {@code --help}, prints an invalid argument as one {@code error:}
+   * line, or else starts {@code server}.
+   *
+   * @return the exit code: 0 after the usage or the server, 1 for invalid arguments
+   */
+  static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, Server server)
+      throws Exception {
+    if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
+
+    Arguments arguments;
+    try {
+      arguments = parse(args, environment);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    }
+    server.serve(arguments);
+    return 0;
+  }
+
+  static Arguments parse(String[] args, Map<String, String> environment) {
+    if (args.length > 3) {
+      throw new IllegalArgumentException("too many arguments (" + args.length + "): expected at most"
+          + " BUILDKIT_ADDRESS TOKEN PROJECT, see --help");
+    }
     BuilderEndpoint buildkit = args.length > 0
-        ? BuilderEndpoint.parse(args[0])
-        : BuilderEndpoint.fromEnvironment().orElseThrow(() -> new IllegalArgumentException(
+        ? BuilderEndpoint.parse(args[0], environment)
+        : BuilderEndpoint.fromEnvironment(environment).orElseThrow(() -> new IllegalArgumentException(
             "no BuildKit found: pass its address, such as docker://unix:///var/run/docker.sock, or set DOCKER_HOST"));
     String token = args.length > 1 ? args[1] : "local-token";
     String project = args.length > 2 ? args[2] : "local-project";
+    return new Arguments(buildkit, token, project);
+  }
+
+  private static void serve(Arguments arguments) throws Exception {
+    Map<String, String> environment = System.getenv();
+    BuilderEndpoint buildkit = arguments.buildkit();
+    String token = arguments.token();
+    String project = arguments.project();
 
     ControlPlane controlPlane = ControlPlane.start(buildkit);
     controlPlane.addToken(token);

@@ -131,6 +131,7 @@ class DepotRegistryTest {
     DepotApiException error = assertThrows(DepotApiException.class, () -> createBuild(true));
 
     assertTrue(error.getMessage().contains("no registry for saved builds"), error.getMessage());
+    assertTrue(error.getMessage().contains("eval \"$(scripts/local-env env)\""), error.getMessage());
   }
 
   private CreateBuildResponse createBuild(boolean save, String... saveTags) throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.controlplane.DepotBuild;
 import dev.depotrunner.depotapi.proto.cli.v1.BuildOptions;
@@ -50,11 +49,7 @@ class BakeDepotIT {
 
   @BeforeAll
   static void startControlPlane() throws IOException {
-    String dockerHost = LocalEngine.environment().get("DOCKER_HOST");
-    depot = ControlPlane.start(BuilderEndpoint.parse("docker://" + dockerHost, Map.of()));
-    depot.addToken(TOKEN);
-    depot.addProject(MAIN_PROJECT, "bake-main");
-    depot.addProject(OTHER_PROJECT, "bake-other");
+    depot = LocalEngine.startDepot(TOKEN, MAIN_PROJECT, OTHER_PROJECT);
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.controlplane.DepotBuild;
 import dev.depotrunner.controlplane.RecordedCall;
@@ -48,10 +47,7 @@ class DepotModeIT {
 
   @BeforeAll
   static void startControlPlane() throws IOException {
-    String dockerHost = LocalEngine.environment().get("DOCKER_HOST");
-    depot = ControlPlane.start(BuilderEndpoint.parse("docker://" + dockerHost, Map.of()));
-    depot.addToken(TOKEN);
-    depot.addProject(PROJECT, "depotapi");
+    depot = LocalEngine.startDepot(TOKEN, PROJECT);
   }
 
   @AfterAll

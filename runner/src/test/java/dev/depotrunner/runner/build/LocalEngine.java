@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.depotrunner.buildkit.transport.BuilderEndpoint;
+import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.runner.HostEnvironment;
 import dev.depotrunner.runner.Main;
 import dev.depotrunner.runner.cli.Invocation;
@@ -39,6 +41,20 @@ final class LocalEngine {
       }
     }
     return environment;
+  }
+
+  /**
+   * Starts the control-plane double with its builder forwarding to the local Docker Engine 28, accepting
+   * {@code token} and knowing each project of {@code projects}, named after its id.
+   */
+  static ControlPlane startDepot(String token, String... projects) throws IOException {
+    String dockerHost = environment().get("DOCKER_HOST");
+    ControlPlane depot = ControlPlane.start(BuilderEndpoint.parse("docker://" + dockerHost, Map.of()));
+    depot.addToken(token);
+    for (String project : projects) {
+      depot.addProject(project, project);
+    }
+    return depot;
   }
 
   static String registry() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.depotrunner.buildkit.transport.BuilderEndpoint;
 import dev.depotrunner.controlplane.ControlPlane;
 import dev.depotrunner.controlplane.DepotBuild;
 import dev.depotrunner.depotapi.proto.cli.v1.BuilderPlatform;
@@ -51,10 +50,7 @@ class MultiPlatformDepotIT {
 
   @BeforeAll
   static void startControlPlane() throws IOException {
-    String dockerHost = LocalEngine.environment().get("DOCKER_HOST");
-    depot = ControlPlane.start(BuilderEndpoint.parse("docker://" + dockerHost, Map.of()));
-    depot.addToken(TOKEN);
-    depot.addProject(PROJECT, "multiplatform");
+    depot = LocalEngine.startDepot(TOKEN, PROJECT);
   }
 
   @AfterAll
@@ -206,7 +202,8 @@ class MultiPlatformDepotIT {
     assertEquals(buildsBefore, depot.builds().size());
     List<String> errors = run.stderr().lines().filter(line -> line.contains("--load:")).toList();
     assertEquals(1, errors.size(), run.stderr());
-    assertTrue(errors.get(0).contains("--build-platform linux/amd64"), run.stderr());
+    assertTrue(errors.get(0).contains("--load one platform at a time"), run.stderr());
+    assertFalse(errors.get(0).contains("--build-platform"), run.stderr());
   }
 
   @Test

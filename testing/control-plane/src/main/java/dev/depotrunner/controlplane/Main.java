@@ -2,12 +2,14 @@ package dev.depotrunner.controlplane;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.depotrunner.buildkit.transport.BuilderEndpoint;
+import dev.depotrunner.controlplane.registry.DepotAccount;
 import dev.depotrunner.controlplane.registry.DepotRegistry;
 import dev.depotrunner.controlplane.registry.RegistryTokenIssuer;
-import java.net.BindException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -15,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the control plane by hand until the process is stopped:
  * {@code java dev.depotrunner.controlplane.Main [BUILDKIT_ADDRESS [TOKEN [PROJECT]]]}. The BuildKit address
  * defaults to the environment's ({@code BUILDKIT_HOST}, {@code DOCKER_HOST} or the local Docker socket);
- * the token and project default to {@code local-token} and {@code local-project}. With the variables of
+ * the token and project default to {@code local-token} and {@code local-project}. PROJECT may list several
+ * projects separated by commas, such as for a bake over two projects. With the variables of
  * {@code scripts/local-env env}, it also saves builds in the token registry and issues its tokens, so
  * {@code --save}, {@code depot push} and {@code depot pull} work. It prints the variables to set.
  */
@@ -27,7 +30,8 @@ public final class Main {
   static final String USAGE = """
       Usage: scripts/control-plane [BUILDKIT_ADDRESS [TOKEN [PROJECT]]]
       Runs a loopback stand-in for Depot's API whose builder forwards to BUILDKIT_ADDRESS (default: \
-      BUILDKIT_HOST, DOCKER_HOST or the local Docker socket), and prints the DEPOT_* variables to export.
+      BUILDKIT_HOST, DOCKER_HOST or the local Docker socket), and prints the DEPOT_* variables to export. \
+      PROJECT may list several projects separated by commas; the first is the exported DEPOT_PROJECT_ID.
       """;
 
   private Main() {}
@@ -82,18 +86,30 @@ public final class Main {
             "no BuildKit found: pass its address, such as docker://unix:///var/run/docker.sock, or set DOCKER_HOST"));
     String token = args.length > 1 ? args[1] : "local-token";
     String project = args.length > 2 ? args[2] : "local-project";
+    projects(project);
     return new Arguments(buildkit, token, project);
+  }
+
+  /** Returns the projects of a PROJECT argument such as {@code web,api}, blank entries left out. */
+  static List<String> projects(String argument) {
+    List<String> projects = Arrays.stream(argument.split(",")).map(String::strip).filter(id -> !id.isEmpty()).toList();
+    if (projects.isEmpty()) {
+      throw new IllegalArgumentException("invalid project \"" + argument + "\": name at least one project");
+    }
+    return projects;
   }
 
   private static void serve(Arguments arguments) throws Exception {
     Map<String, String> environment = System.getenv();
     BuilderEndpoint buildkit = arguments.buildkit();
     String token = arguments.token();
-    String project = arguments.project();
+    List<String> projects = projects(arguments.project());
+    String project = projects.get(0);
 
     ControlPlane controlPlane = ControlPlane.start(buildkit);
     controlPlane.addToken(token);
-    controlPlane.addProject(project, project);
+    projects.forEach(id -> controlPlane.addProject(id, id));
+    DepotAccount.serve(controlPlane, token);
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close, "control-plane-stop"));
 
     String registryHost = environment.getOrDefault("DEPOT_RUNNER_TOKEN_REGISTRY", "");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +73,11 @@ class MainTest {
 
     assertEquals("local-token", served.token());
     assertEquals("local-project", served.project());
+  }
+
+  @Test
+  void projectListSplitsOnCommas() {
+    assertEquals(List.of("web", "api"), Main.projects("web, api,"));
+    assertEquals(List.of("local-project"), Main.projects("local-project"));
   }
 }

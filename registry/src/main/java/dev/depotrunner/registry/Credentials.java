@@ -29,11 +29,11 @@ public final class Credentials {
   private static final System.Logger LOG = System.getLogger(Credentials.class.getName());
 
   private final Map<String, String> environment;
-  private final Map<String, RegistryCredential> given;
+  private final Map<String, RegistryCredential> explicit;
 
-  private Credentials(Map<String, String> environment, Map<String, RegistryCredential> given) {
+  private Credentials(Map<String, String> environment, Map<String, RegistryCredential> explicit) {
     this.environment = Map.copyOf(environment);
-    this.given = Map.copyOf(given);
+    this.explicit = Map.copyOf(explicit);
   }
 
   public static Credentials fromEnvironment(Map<String, String> environment) {
@@ -45,15 +45,15 @@ public final class Credentials {
    * the credentials Depot hands out for its own registry.
    */
   public Credentials with(String registry, RegistryCredential credential) {
-    Map<String, RegistryCredential> more = new HashMap<>(given);
+    Map<String, RegistryCredential> more = new HashMap<>(explicit);
     more.put(registry, credential);
     return new Credentials(environment, more);
   }
 
   /** Finds the credential for pushing to {@code registry}. */
   public Optional<RegistryCredential> forPush(String registry) throws RegistryException {
-    if (given.containsKey(registry)) {
-      return Optional.of(given.get(registry));
+    if (explicit.containsKey(registry)) {
+      return Optional.of(explicit.get(registry));
     }
     Optional<RegistryCredential> depot = fromDepotVariables();
     if (depot.isPresent()) {
@@ -64,8 +64,8 @@ public final class Credentials {
 
   /** Finds the credential for pulling from {@code registry}. */
   public Optional<RegistryCredential> forPull(String registry) throws RegistryException {
-    if (given.containsKey(registry)) {
-      return Optional.of(given.get(registry));
+    if (explicit.containsKey(registry)) {
+      return Optional.of(explicit.get(registry));
     }
     return fromDockerConfig(registry);
   }

@@ -36,8 +36,8 @@ abstract class BaseReporter implements CiReporter {
   /** The renderer's view of {@link #log}, which also carries the reporter's own lines. */
   final ProgressOutput output;
   /**
-   * Longest first, so that a secret containing another is replaced whole. The set is replaced, never
-   * changed, so that {@link #redact} reads it without the reporter's lock.
+   * The registered secrets, longest first so that a secret containing another is replaced whole. The set
+   * is swapped for a new one, never changed, so that {@link #redact} reads it without the reporter's lock.
    */
   private volatile SortedSet<String> secrets = Collections.emptySortedSet();
   private final Map<String, Phase> phases = new LinkedHashMap<>();

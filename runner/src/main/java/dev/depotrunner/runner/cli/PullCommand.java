@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * into the Docker Engine that {@code DOCKER_HOST} names, with the Depot CLI's flags. The argument may
  * also name a saved tag, {@code PROJECT:TAG} or {@code registry.depot.dev/PROJECT:TAG}, as with
  * {@code --save-tag}. {@code DEPOT_REGISTRY_HOST} replaces {@code registry.depot.dev}, for a registry
- * that stands in for Depot's.
+ * that replaces Depot's, such as a local test double.
  *
  * <p>NOTE: the Depot CLI also lets the user pick a build on a terminal, and retries a failed build
  * lookup as a tag of {@code --project}; this implementation does neither.

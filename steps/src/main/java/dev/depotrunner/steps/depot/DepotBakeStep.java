@@ -16,7 +16,6 @@ import dev.depotrunner.steps.build.BuildMetadata;
 import dev.depotrunner.steps.build.BuildStep;
 import dev.depotrunner.steps.build.BuildStepException;
 import dev.depotrunner.steps.build.options.BuildOptions;
-import dev.depotrunner.steps.build.options.ProgressMode;
 import dev.depotrunner.steps.events.BuildEvent;
 import dev.depotrunner.steps.events.BuildEventListener;
 import java.io.IOException;
@@ -337,8 +336,7 @@ public final class DepotBakeStep {
   }
 
   private boolean showsSummary(BuildOptions options) {
-    boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
-    return !quiet && environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty();
+    return DepotBuildStep.showsSummary(options, environment);
   }
 
   private void warn(String message) {

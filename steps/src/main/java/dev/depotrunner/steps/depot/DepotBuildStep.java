@@ -195,6 +195,14 @@ public final class DepotBuildStep {
   }
 
   private boolean showsSummary(BuildOptions options) {
+    return showsSummary(options, environment);
+  }
+
+  /**
+   * Returns whether the build link and save usage print: not when progress is quiet or
+   * {@code DEPOT_NO_SUMMARY_LINK} is set, as in the Depot CLI.
+   */
+  static boolean showsSummary(BuildOptions options, Map<String, String> environment) {
     boolean quiet = options.quiet() || options.progress() == ProgressMode.QUIET;
     return !quiet && environment.getOrDefault("DEPOT_NO_SUMMARY_LINK", "").isEmpty();
   }

@@ -302,13 +302,13 @@ final class MultiPlatformBuild {
     return new BuildResult(Map.of("containerimage.digest", index.digest()), index.digest());
   }
 
-  /** Returns the user's registry credentials with the given ones in front, for the index push. */
+  /** Returns the user's registry credentials with the explicit ones in front, for the index push. */
   private Credentials indexCredentials() {
     Credentials credentials = Credentials.fromEnvironment(environment);
     for (var entry : registryCredentials.entrySet()) {
-      RegistryCredentials given = entry.getValue();
-      if (!given.username().isEmpty() && !given.password().isEmpty()) {
-        credentials = credentials.with(entry.getKey(), new RegistryCredential(given.username(), given.password()));
+      RegistryCredentials explicit = entry.getValue();
+      if (!explicit.username().isEmpty() && !explicit.password().isEmpty()) {
+        credentials = credentials.with(entry.getKey(), new RegistryCredential(explicit.username(), explicit.password()));
       }
     }
     return credentials;

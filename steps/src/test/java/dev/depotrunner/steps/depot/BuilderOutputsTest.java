@@ -106,7 +106,7 @@ class BuilderOutputsTest {
 
   @Test
   void dockerOutputs_suggestNoSingleBuilder() throws Exception {
-    // The docker exporter holds one platform whatever the builder count, so one builder would not help.
+    // The docker exporter stores one platform on any number of builders, so one builder would not help.
     for (String output : List.of("type=docker,dest=out.tar", "type=docker")) {
       BuildOptions options = options(flags -> flags.outputs(List.of(output)));
 
